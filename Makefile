@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+# smmu-btm: the front door. `make` builds the module against the running
+# kernel or KDIR=; the other targets drive the tests (see README.md).
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+SCRIPTS := $(CURDIR)/scripts
+
+# An arm64 tree on another host architecture: cross-build by default.
+ifeq ($(ARCH),)
+ifneq ($(shell uname -m),aarch64)
+ifneq ($(shell grep -s '^CONFIG_ARM64=y' $(KDIR)/.config),)
+export ARCH := arm64
+export CROSS_COMPILE ?= aarch64-linux-gnu-
+endif
+endif
+endif
+
+.PHONY: all modules clean setup unit matrix qemu dkms-check lint check demo \
+	install uninstall
+
+all: modules
+
+modules:
+	@test -f "$(KDIR)/Makefile" || { echo "smmu-btm: error: KDIR=$(KDIR) is not a kernel build tree (no Makefile there); install the headers of the target kernel or pass KDIR=<path>" >&2; exit 1; }
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules
+
+clean:
+	@if test -f "$(KDIR)/Makefile"; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
+	$(MAKE) -C tests/unit clean
+	rm -rf build
+
+setup:
+	$(SCRIPTS)/setup
+
+unit:
+	$(MAKE) -C tests/unit run
+
+matrix:
+	$(SCRIPTS)/matrix
+
+qemu:
+	$(SCRIPTS)/qemu-tests
+
+dkms-check:
+	$(SCRIPTS)/dkms-check
+
+lint:
+	$(SCRIPTS)/lint
+
+check:
+	$(SCRIPTS)/check
+
+demo:
+	$(SCRIPTS)/demo
+
+install:
+	$(SCRIPTS)/dkms-install
+
+uninstall:
+	$(SCRIPTS)/dkms-install --remove

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared shell helpers for the smmu-btm scripts: cache location, generation
+# table, messages. Sourced, never run.
+
+SMMU_BTM_CACHE=${SMMU_BTM_CACHE:-$HOME/.cache/smmu-btm}
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+die() {
+	echo "smmu-btm: error: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "smmu-btm: $*"
+}
+
+# The kernel generations the project tests. One line each:
+#   id  version-regex  suites-to-search-newest-first-is-not-required
+# The newest version found in any listed suite wins.
+gen_table() {
+	cat <<'TABLE'
+6.1	^6\.1\.	bookworm bookworm-security bookworm-updates
+6.12	^6\.12\.	trixie trixie-security bookworm-backports
+7	^7\.	sid
+TABLE
+}
+
+gen_ids() {
+	gen_table | cut -f1
+}
+
+gen_dir() {
+	echo "$SMMU_BTM_CACHE/gen/$1"
+}
+
+# Load the manifest setup wrote for generation $1 into the caller's
+# variables: KREL VERSION SUITE CCNAME BUILD (host|chroot) CHROOT KDIR IMAGE
+# MODROOT. Fails with a clear line when setup has not been run.
+gen_load() {
+	local m
+	m="$(gen_dir "$1")/manifest"
+	[ -f "$m" ] || die "generation $1 is not in the cache ($SMMU_BTM_CACHE): run scripts/setup (as root) first"
+	# shellcheck disable=SC1090
+	. "$m"
+}
+
+cached_gens() {
+	local g
+	for g in $(gen_ids); do
+		[ -f "$(gen_dir "$g")/manifest" ] && echo "$g"
+	done
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The status file: /sys/kernel/debug/smmu_btm/status, root-only and
+ * read-only (0400, so it stays readable under lockdown). One "key: value"
+ * per line, for people and for scripts alike.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/iommu.h>
+#include <linux/seq_file.h>
+#include <linux/string_helpers.h>
+#include <linux/utsname.h>
+
+#include "smmu_btm.h"
+
+static struct dentry *status_dir;
+
+static void show_smmu(struct seq_file *m, const struct btm_smmu *smmu)
+{
+	const struct smmu_features *f = &smmu->feat;
+	const struct smmu_id_regs *r = &smmu->regs;
+	unsigned int i = smmu->index;
+
+	seq_printf(m, "smmu%u.name: %s\n", i, dev_name(smmu->iommu->dev));
+	seq_printf(m, "smmu%u.device: %s\n", i, dev_name(smmu->hwdev));
+	seq_printf(m, "smmu%u.base: %pa\n", i, &smmu->base);
+	seq_printf(m, "smmu%u.clients: %u\n", i, smmu->clients);
+	seq_printf(m, "smmu%u.arch: SMMUv%u.%u\n", i, f->arch_major,
+		   f->arch_minor);
+	seq_printf(m, "smmu%u.iidr: implementer=0x%03x product=0x%03x variant=%u revision=%u\n",
+		   i, f->implementer, f->product_id, f->variant, f->revision);
+	seq_printf(m, "smmu%u.regs: idr0=0x%08x idr1=0x%08x idr3=0x%08x idr5=0x%08x iidr=0x%08x aidr=0x%08x cr0=0x%08x cr2=0x%08x\n",
+		   i, r->idr0, r->idr1, r->idr3, r->idr5, r->iidr, r->aidr,
+		   r->cr0, r->cr2);
+	seq_printf(m, "smmu%u.btm: %s\n", i, str_yes_no(f->btm));
+	seq_printf(m, "smmu%u.hyp: %s\n", i, str_yes_no(f->hyp));
+	seq_printf(m, "smmu%u.asid_bits: %u\n", i, f->asid_bits);
+	seq_printf(m, "smmu%u.stages: s1=%s s2=%s\n", i, str_yes_no(f->s1p),
+		   str_yes_no(f->s2p));
+	seq_printf(m, "smmu%u.ats: %s\n", i, str_yes_no(f->ats));
+	seq_printf(m, "smmu%u.pri: %s\n", i, str_yes_no(f->pri));
+	seq_printf(m, "smmu%u.stall_model: %s\n", i,
+		   smmu_stall_model_name(f->stall_model));
+	seq_printf(m, "smmu%u.ssid_bits: %u\n", i, f->ssid_bits);
+	seq_printf(m, "smmu%u.range_inv: %s\n", i, str_yes_no(f->range_inv));
+}
+
+static int status_show(struct seq_file *m, void *unused)
+{
+	struct list_head *smmus = m->private;
+	struct btm_smmu *smmu;
+	unsigned int n = 0;
+
+	list_for_each_entry(smmu, smmus, node)
+		n++;
+	seq_printf(m, "version: %s\n", SMMU_BTM_VERSION);
+	seq_printf(m, "kernel: %s\n", init_utsname()->release);
+	seq_printf(m, "smmus: %u\n", n);
+	list_for_each_entry(smmu, smmus, node)
+		show_smmu(m, smmu);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(status);
+
+/**
+ * smmu_btm_status_init() - create the status file
+ * @smmus: the SMMUs to report; must stay unchanged until
+ *	   smmu_btm_status_exit() has returned
+ *
+ * Return: 0, or a negative errno when debugfs cannot hold the file.
+ */
+int smmu_btm_status_init(struct list_head *smmus)
+{
+	struct dentry *file;
+
+	status_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	if (IS_ERR(status_dir))
+		return PTR_ERR(status_dir);
+	file = debugfs_create_file("status", 0400, status_dir, smmus,
+				   &status_fops);
+	if (IS_ERR(file)) {
+		debugfs_remove(status_dir);
+		return PTR_ERR(file);
+	}
+	return 0;
+}
+
+/**
+ * smmu_btm_status_exit() - remove the status file
+ *
+ * Returns once no reader is left inside status_show(), so the list it shows
+ * may be freed afterwards.
+ */
+void smmu_btm_status_exit(void)
+{
+	debugfs_remove(status_dir);
+}

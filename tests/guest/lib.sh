@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest test helpers (busybox sh). Each test is a shell function that
+# returns 0 for pass; what it prints to FAIL_WHY explains a failure.
+
+PASSED=0
+FAILED=0
+
+# run_test NAME FUNCTION: run one test and report it in the harness format.
+run_test() {
+	FAIL_WHY=
+	if "$2"; then
+		PASSED=$((PASSED + 1))
+		echo "SMMUBTM-TEST $1 PASS"
+	else
+		FAILED=$((FAILED + 1))
+		echo "SMMUBTM-TEST $1 FAIL ${FAIL_WHY:-(no reason given)}"
+	fi
+}
+
+fail() {
+	FAIL_WHY="$*"
+	return 1
+}
+
+# The PCI device behind /dev/vda, by its sysfs path.
+vda_pci_dev() {
+	readlink -f /sys/block/vda/device/..
+}
+
+# md5 of the whole disk, read through the SMMU after dropping the caches.
+disk_md5() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	md5sum /dev/vda | cut -d' ' -f1
+}
+
+status_file=/sys/kernel/debug/smmu_btm/status
+
+# status_value KEY: the value of "KEY: value" in the status file.
+status_value() {
+	sed -n "s/^$1: //p" "$status_file"
+}

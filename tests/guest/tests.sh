@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest tests: the module against the real built-in arm-smmu-v3 driver.
+# ARG_* come from the kernel command line the harness writes.
+
+t_kernel() {
+	[ "$(uname -r)" = "$ARG_krel" ] || fail "running $(uname -r), expected $ARG_krel"
+}
+
+t_exception_level() {
+	case "$ARG_el" in
+	el2) dmesg | grep -q 'CPU: All CPU(s) started at EL2' || fail "CPUs did not start at EL2" ;;
+	el1) dmesg | grep -q 'CPU: All CPU(s) started at EL1' || fail "CPUs did not start at EL1" ;;
+	*) fail "unknown exception level '$ARG_el'" ;;
+	esac
+}
+
+t_disk_reads_back() {
+	[ -b /dev/vda ] || fail "no /dev/vda"
+	sum=$(disk_md5)
+	[ "$sum" = "$ARG_md5" ] || fail "disk md5 $sum, host wrote $ARG_md5"
+}
+
+t_disk_behind_smmu() {
+	dev=$(vda_pci_dev)
+	[ -e "$dev/iommu_group" ] || fail "$dev has no iommu group"
+	type=$(cat "$dev/iommu_group/type")
+	case "$type" in
+	DMA | DMA-FQ) ;;
+	*) fail "iommu group type $type, expected DMA" ;;
+	esac
+	[ -e "$dev/iommu" ] || fail "$dev has no iommu link"
+	case "$(basename "$(readlink -f "$dev/iommu")")" in
+	smmu3.*) ;;
+	*) fail "$dev is not behind an SMMUv3" ;;
+	esac
+}
+
+t_load() {
+	insmod /smmu_btm.ko || fail "insmod smmu_btm.ko failed"
+	[ -d /sys/module/smmu_btm ] || fail "module not in /sys/module"
+}
+
+t_one_line_per_smmu() {
+	n_class=$(ls -d /sys/class/iommu/smmu3.* | wc -l)
+	n_log=$(dmesg | grep -c 'smmu_btm: smmu3\..*: arm-smmu-v3 ')
+	[ "$n_class" -ge 1 ] || fail "no SMMUv3 in /sys/class/iommu"
+	[ "$n_log" = "$n_class" ] || fail "$n_log SMMU lines logged, $n_class SMMUs in sysfs"
+}
+
+t_version() {
+	v=$(cat /sys/module/smmu_btm/version)
+	[ "$v" = "$ARG_version" ] || fail "module version $v, expected $ARG_version"
+}
+
+t_status_file() {
+	[ -f "$status_file" ] || fail "no $status_file"
+	perm=$(stat -c '%a %U' "$status_file")
+	[ "$perm" = "400 root" ] || fail "status file is '$perm', expected '400 root'"
+	[ "$(status_value version)" = "$ARG_version" ] || fail "status version '$(status_value version)'"
+	[ "$(status_value kernel)" = "$ARG_krel" ] || fail "status kernel '$(status_value kernel)'"
+	[ "$(status_value smmus)" = "$(ls -d /sys/class/iommu/smmu3.* | wc -l)" ] ||
+		fail "status smmus '$(status_value smmus)'"
+	name=$(status_value smmu0.name)
+	[ -e "/sys/class/iommu/$name" ] || fail "smmu0.name '$name' is not in /sys/class/iommu"
+	clients=$(status_value smmu0.clients)
+	[ "$clients" -ge 1 ] 2>/dev/null || fail "smmu0.clients '$clients'"
+	case "$(status_value smmu0.arch)" in
+	SMMUv3.[0-9]*) ;;
+	*) fail "smmu0.arch '$(status_value smmu0.arch)'" ;;
+	esac
+}
+
+t_status_read_only() {
+	if echo x 2>/dev/null >"$status_file"; then
+		fail "the status file accepted a write"
+	fi
+	return 0
+}
+
+t_disk_with_module() {
+	sum=$(disk_md5)
+	[ "$sum" = "$ARG_md5" ] || fail "disk md5 $sum with the module loaded, host wrote $ARG_md5"
+}
+
+t_unload() {
+	rmmod smmu_btm || fail "rmmod failed"
+	[ ! -e /sys/module/smmu_btm ] || fail "module still in /sys/module"
+	[ ! -e /sys/kernel/debug/smmu_btm ] || fail "debugfs directory left behind"
+	dmesg | grep -q 'smmu_btm: unloaded' || fail "no unload line in the log"
+}
+
+t_reload() {
+	insmod /smmu_btm.ko || fail "second insmod failed"
+	rmmod smmu_btm || fail "second rmmod failed"
+}
+
+t_disk_after_unload() {
+	sum=$(disk_md5)
+	[ "$sum" = "$ARG_md5" ] || fail "disk md5 $sum after unload, host wrote $ARG_md5"
+}
+
+run_all() {
+	run_test kernel t_kernel
+	run_test exception-level t_exception_level
+	run_test disk-reads-back t_disk_reads_back
+	run_test disk-behind-smmu t_disk_behind_smmu
+	run_test load t_load
+	run_test one-line-per-smmu t_one_line_per_smmu
+	run_test version t_version
+	run_test status-file t_status_file
+	run_test status-read-only t_status_read_only
+	run_test disk-with-module t_disk_with_module
+	run_test unload t_unload
+	run_test reload t_reload
+	run_test disk-after-unload t_disk_after_unload
+}
