@@ -22,6 +22,7 @@ all: modules
 
 modules:
 	@test -f "$(KDIR)/Makefile" || { echo "smmu-btm: error: KDIR=$(KDIR) is not a kernel build tree (no Makefile there); install the headers of the target kernel or pass KDIR=<path>" >&2; exit 1; }
+	@! test -f "$(KDIR)/.config" || grep -q '^CONFIG_ARM64=y' "$(KDIR)/.config" || { echo "smmu-btm: error: KDIR=$(KDIR) is not an arm64 kernel tree (CONFIG_ARM64 is not set); smmu-btm supports arm64 kernels only" >&2; exit 1; }
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules
 
 clean:

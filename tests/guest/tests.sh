@@ -54,6 +54,7 @@ t_version() {
 
 t_status_file() {
 	[ -f "$status_file" ] || fail "no $status_file"
+	sed 's/^/SMMUBTM-STATUS /' "$status_file"
 	perm=$(stat -c '%a %U' "$status_file")
 	[ "$perm" = "400 root" ] || fail "status file is '$perm', expected '400 root'"
 	[ "$(status_value version)" = "$ARG_version" ] || fail "status version '$(status_value version)'"
