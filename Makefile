@@ -27,7 +27,7 @@ modules:
 
 clean:
 	@if test -f "$(KDIR)/Makefile"; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
-	$(MAKE) -C tests/unit clean
+	if test -d tests/unit; then $(MAKE) -C tests/unit clean; fi
 	rm -rf build
 
 setup:

@@ -7,7 +7,8 @@
 #ifndef SMMU_BTM_REGS_H
 #define SMMU_BTM_REGS_H
 
-#include "btm_types.h"
+#include <linux/bits.h>
+#include <linux/types.h>
 
 /* Offsets in register page 0 (IHI 0070 6.3). */
 #define SMMU_IDR0		0x00

@@ -47,6 +47,8 @@ gen_load() {
 cached_gens() {
 	local g
 	for g in $(gen_ids); do
-		[ -f "$(gen_dir "$g")/manifest" ] && echo "$g"
+		if [ -f "$(gen_dir "$g")/manifest" ]; then
+			echo "$g"
+		fi
 	done
 }

@@ -3,6 +3,8 @@
  * Decoding of the SMMUv3 ID registers (IHI 0070 section 6.3). Pure logic:
  * compiled into the module and into the host unit tests.
  */
+#include <linux/bitfield.h>
+
 #include "smmu_regs.h"
 
 /**
@@ -53,12 +55,12 @@ void smmu_decode_features(const struct smmu_id_regs *regs,
 	u32 idr0 = regs->idr0;
 
 	/* AIDR.ArchMajorRev 0 is SMMUv3; ArchMinorRev is the x of v3.x. */
-	feat->arch_major = 3 + btm_field(regs->aidr, AIDR_MAJOR);
-	feat->arch_minor = btm_field(regs->aidr, AIDR_MINOR);
-	feat->implementer = btm_field(regs->iidr, IIDR_IMPLEMENTER);
-	feat->product_id = btm_field(regs->iidr, IIDR_PRODUCTID);
-	feat->variant = btm_field(regs->iidr, IIDR_VARIANT);
-	feat->revision = btm_field(regs->iidr, IIDR_REVISION);
+	feat->arch_major = 3 + FIELD_GET(AIDR_MAJOR, regs->aidr);
+	feat->arch_minor = FIELD_GET(AIDR_MINOR, regs->aidr);
+	feat->implementer = FIELD_GET(IIDR_IMPLEMENTER, regs->iidr);
+	feat->product_id = FIELD_GET(IIDR_PRODUCTID, regs->iidr);
+	feat->variant = FIELD_GET(IIDR_VARIANT, regs->iidr);
+	feat->revision = FIELD_GET(IIDR_REVISION, regs->iidr);
 
 	feat->s1p = idr0 & IDR0_S1P;
 	feat->s2p = idr0 & IDR0_S2P;
@@ -69,12 +71,12 @@ void smmu_decode_features(const struct smmu_id_regs *regs,
 	feat->ats = idr0 & IDR0_ATS;
 	feat->pri = idr0 & IDR0_PRI;
 	feat->coherent = idr0 & IDR0_COHACC;
-	feat->httu = btm_field(idr0, IDR0_HTTU);
-	feat->stall_model = btm_field(idr0, IDR0_STALL_MODEL);
+	feat->httu = FIELD_GET(IDR0_HTTU, idr0);
+	feat->stall_model = FIELD_GET(IDR0_STALL_MODEL, idr0);
 	feat->cd2l = idr0 & IDR0_CD2L;
 
-	feat->sid_bits = btm_field(regs->idr1, IDR1_SIDSIZE);
-	feat->ssid_bits = btm_field(regs->idr1, IDR1_SSIDSIZE);
+	feat->sid_bits = FIELD_GET(IDR1_SIDSIZE, regs->idr1);
+	feat->ssid_bits = FIELD_GET(IDR1_SSIDSIZE, regs->idr1);
 	feat->range_inv = regs->idr3 & IDR3_RIL;
-	feat->oas_bits = smmu_oas_bits(btm_field(regs->idr5, IDR5_OAS));
+	feat->oas_bits = smmu_oas_bits(FIELD_GET(IDR5_OAS, regs->idr5));
 }

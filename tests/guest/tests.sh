@@ -115,3 +115,10 @@ run_all() {
 	run_test reload t_reload
 	run_test disk-after-unload t_disk_after_unload
 }
+
+# make demo: load, show the status, unload.
+run_demo() {
+	run_test load t_load
+	run_test status-file t_status_file
+	run_test unload t_unload
+}
