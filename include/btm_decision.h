@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Whether broadcast TLB maintenance can be used on one SMMU, and why not.
+ * Pure logic: no kernel dependencies; compiled into the module and into the
+ * host unit tests.
+ */
+#ifndef SMMU_BTM_DECISION_H
+#define SMMU_BTM_DECISION_H
+
+#include <linux/types.h>
+
+#include "smmu_regs.h"
+
+/* The enable= module parameter. */
+enum btm_mode {
+	BTM_MODE_AUTO,
+	BTM_MODE_OFF,
+	BTM_MODE_FORCE,
+};
+
+/* The arm-smmu-v3 driver generation, as the binding recognised it. */
+enum btm_driver_gen {
+	BTM_DRIVER_UNKNOWN,	/* matches no supported shape */
+	BTM_DRIVER_BOND,	/* 6.1: bond-based SVA ops */
+	BTM_DRIVER_CD_SHARED,	/* 6.2 to 6.9: SVA CDs share the CPU ASID */
+	BTM_DRIVER_DOMAIN,	/* 6.10+: SVA domains with private ASIDs */
+	BTM_DRIVER_INVS,	/* 7.x: as above plus invalidation arrays */
+};
+
+/**
+ * struct btm_cpu_facts - what the CPU side brings to the decision
+ * @vhe: the kernel runs at EL2 with VHE (the EL2&0 regime)
+ * @asid_bits: the CPU's ASID width (ID_AA64MMFR0_EL1.ASIDBits): 8 or 16
+ * @kpti: the kernel is unmapped at EL0, so each mm uses an ASID pair
+ * @tlbi_range: the CPU has TLBI range instructions
+ */
+struct btm_cpu_facts {
+	bool vhe;
+	unsigned int asid_bits;
+	bool kpti;
+	bool tlbi_range;
+};
+
+/**
+ * struct btm_kernel_facts - what the running kernel and driver bring
+ * @driver_gen: the driver generation the binding recognised
+ * @iommu_sva: CONFIG_IOMMU_SVA
+ * @driver_sva: CONFIG_ARM_SMMU_V3_SVA
+ * @driver_btm: the driver's feature word already has its BTM bit
+ * @s1_s2vmid_zero: the driver writes STE.S2VMID = 0 for stage-1-only
+ *		    streams, so an NS-EL1 host's broadcasts (VMID 0) match
+ * @kvm: KVM is initialised on this host
+ */
+struct btm_kernel_facts {
+	enum btm_driver_gen driver_gen;
+	bool iommu_sva;
+	bool driver_sva;
+	bool driver_btm;
+	bool s1_s2vmid_zero;
+	bool kvm;
+};
+
+/*
+ * Outcomes, in the order they are tested: the first that applies is the
+ * reason given. BTM_USABLE and BTM_USABLE_FORCED are the only usable ones.
+ */
+enum btm_reason {
+	BTM_USABLE,
+	BTM_USABLE_FORCED,
+	BTM_DISABLED,
+	BTM_NO_STAGE1,
+	BTM_NO_BTM,
+	BTM_ALREADY_ENABLED,
+	BTM_VHE_NO_HYP,
+	BTM_ASID_WIDTH,
+	BTM_ERRATUM,
+	BTM_DRIVER_UNSUPPORTED,
+	BTM_NO_SVA,
+	BTM_VMID,
+	BTM_NR_REASONS,
+};
+
+/**
+ * struct btm_erratum - a known SMMU erratum that rules BTM out
+ * @implementer: IIDR.Implementer
+ * @product_id: IIDR.ProductID
+ * @part: the product's name
+ * @errata: the erratum numbers, as the vendor publishes them
+ */
+struct btm_erratum {
+	u16 implementer;
+	u16 product_id;
+	const char *part;
+	const char *errata;
+};
+
+/**
+ * struct btm_decision - the outcome for one SMMU
+ * @reason: why BTM is or is not usable
+ * @erratum: the matching entry when @reason is BTM_ERRATUM (or when an
+ *	     erratum was overridden by force), else NULL
+ * @kvm_note: usable, but KVM guests' broadcasts by VMID also reach this
+ *	      SMMU's stage-2 domains (over-invalidation, not a correctness
+ *	      problem)
+ */
+struct btm_decision {
+	enum btm_reason reason;
+	const struct btm_erratum *erratum;
+	bool kvm_note;
+};
+
+void btm_decide(const struct smmu_features *feat, u32 cr2,
+		const struct btm_cpu_facts *cpu,
+		const struct btm_kernel_facts *kernel, enum btm_mode mode,
+		struct btm_decision *out);
+bool btm_usable(const struct btm_decision *decision);
+const char *btm_reason_key(enum btm_reason reason);
+const char *btm_reason_text(enum btm_reason reason);
+const struct btm_erratum *btm_find_erratum(const struct smmu_features *feat);
+int btm_parse_mode(const char *text, enum btm_mode *mode);
+const char *btm_mode_name(enum btm_mode mode);
+const char *btm_driver_gen_name(enum btm_driver_gen gen);
+
+#endif /* SMMU_BTM_DECISION_H */
