@@ -8,6 +8,8 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+#include "binding.h"
+#include "btm_decision.h"
 #include "smmu_regs.h"
 
 struct device;
@@ -16,6 +18,17 @@ struct module;
 
 /* The driver name the arm-smmu-v3 platform driver registers. */
 #define SMMU_V3_DRIVER_NAME	"arm-smmu-v3"
+
+/*
+ * Bits of the driver's feature word (struct arm_smmu_device.features) that
+ * smmu-btm reads. #defines are not in BTF; these are the same in the 6.1,
+ * 6.6, 6.12 and 7.2 driver sources, and btm_bind_smmu() cross-checks the
+ * first three against the ID registers before the fourth is trusted.
+ */
+#define SMMU_DRV_FEAT_TRANS_S1	BIT(9)
+#define SMMU_DRV_FEAT_HYP	BIT(12)
+#define SMMU_DRV_FEAT_RANGE_INV	BIT(15)
+#define SMMU_DRV_FEAT_BTM	BIT(16)
 
 /**
  * struct btm_smmu - one arm-smmu-v3 instance found at load
@@ -29,6 +42,10 @@ struct module;
  * @clients: devices attached through the iommu core at discovery
  * @regs: ID and control registers read at discovery
  * @feat: @regs decoded
+ * @drv: the driver's struct arm_smmu_device for this SMMU, layout-checked
+ * @drv_features: the driver's feature word
+ * @kernel: the kernel facts for this SMMU's decision
+ * @decision: whether BTM is usable here, and why
  */
 struct btm_smmu {
 	struct list_head node;
@@ -40,12 +57,36 @@ struct btm_smmu {
 	unsigned int clients;
 	struct smmu_id_regs regs;
 	struct smmu_features feat;
+	void *drv;
+	u32 drv_features;
+	struct btm_kernel_facts kernel;
+	struct btm_decision decision;
+};
+
+/**
+ * struct btm_state - the module's state, built at load
+ * @smmus: the SMMUs found, struct btm_smmu
+ * @mode: the enable= parameter
+ * @binding: what was bound in the driver
+ * @cpu: the CPU facts
+ */
+struct btm_state {
+	struct list_head smmus;
+	enum btm_mode mode;
+	struct btm_binding binding;
+	struct btm_cpu_facts cpu;
 };
 
 int smmu_btm_discover(struct list_head *smmus);
 void smmu_btm_forget(struct list_head *smmus);
 
-int smmu_btm_status_init(struct list_head *smmus);
+int btm_bind_smmu(struct btm_smmu *smmu);
+
+void btm_read_cpu_facts(struct btm_cpu_facts *cpu);
+void btm_read_kernel_facts(struct btm_kernel_facts *kernel,
+			   enum btm_driver_gen gen, u32 driver_features);
+
+int smmu_btm_status_init(const struct btm_state *state);
 void smmu_btm_status_exit(void);
 
 #endif /* SMMU_BTM_H */

@@ -45,20 +45,51 @@ static void show_smmu(struct seq_file *m, const struct btm_smmu *smmu)
 		   smmu_stall_model_name(f->stall_model));
 	seq_printf(m, "smmu%u.ssid_bits: %u\n", i, f->ssid_bits);
 	seq_printf(m, "smmu%u.range_inv: %s\n", i, str_yes_no(f->range_inv));
+	seq_printf(m, "smmu%u.driver_features: 0x%08x\n", i, smmu->drv_features);
+	seq_printf(m, "smmu%u.driver_btm: %s\n", i,
+		   str_yes_no(smmu->kernel.driver_btm));
+	seq_printf(m, "smmu%u.btm_usable: %s\n", i,
+		   str_yes_no(btm_usable(&smmu->decision)));
+	seq_printf(m, "smmu%u.reason: %s\n", i,
+		   btm_reason_key(smmu->decision.reason));
+	seq_printf(m, "smmu%u.reason_text: %s\n", i,
+		   btm_reason_text(smmu->decision.reason));
+	if (smmu->decision.erratum)
+		seq_printf(m, "smmu%u.erratum: %s %s\n", i,
+			   smmu->decision.erratum->part,
+			   smmu->decision.erratum->errata);
+	if (smmu->decision.kvm_note)
+		seq_printf(m, "smmu%u.kvm_note: KVM guests' broadcasts by VMID also invalidate this SMMU's stage-2 domains\n",
+			   i);
 }
 
 static int status_show(struct seq_file *m, void *unused)
 {
-	struct list_head *smmus = m->private;
+	const struct btm_state *state = m->private;
+	const struct btm_cpu_facts *cpu = &state->cpu;
+	const struct btm_binding *b = &state->binding;
 	struct btm_smmu *smmu;
 	unsigned int n = 0;
 
-	list_for_each_entry(smmu, smmus, node)
+	list_for_each_entry(smmu, &state->smmus, node)
 		n++;
 	seq_printf(m, "version: %s\n", SMMU_BTM_VERSION);
 	seq_printf(m, "kernel: %s\n", init_utsname()->release);
+	seq_printf(m, "enable: %s\n", btm_mode_name(state->mode));
+	seq_printf(m, "binding.driver: %s\n", btm_driver_gen_name(b->gen));
+	seq_printf(m, "binding.symbols: %u/%u\n", b->resolved, b->required);
+	seq_printf(m, "binding.btf: %s\n", b->btf);
+	seq_puts(m, "binding.layout: checked\n");
+	seq_printf(m, "cpu.el: %s\n", cpu->vhe ? "EL2 (VHE)" : "EL1");
+	seq_printf(m, "cpu.asid_bits: %u\n", cpu->asid_bits);
+	seq_printf(m, "cpu.kpti: %s\n", str_yes_no(cpu->kpti));
+	seq_printf(m, "cpu.tlbi_range: %s\n", str_yes_no(cpu->tlbi_range));
+	seq_printf(m, "kernel.iommu_sva: %s\n",
+		   str_yes_no(IS_ENABLED(CONFIG_IOMMU_SVA)));
+	seq_printf(m, "kernel.arm_smmu_v3_sva: %s\n",
+		   str_yes_no(IS_ENABLED(CONFIG_ARM_SMMU_V3_SVA)));
 	seq_printf(m, "smmus: %u\n", n);
-	list_for_each_entry(smmu, smmus, node)
+	list_for_each_entry(smmu, &state->smmus, node)
 		show_smmu(m, smmu);
 	return 0;
 }
@@ -66,19 +97,19 @@ DEFINE_SHOW_ATTRIBUTE(status);
 
 /**
  * smmu_btm_status_init() - create the status file
- * @smmus: the SMMUs to report; must stay unchanged until
- *	   smmu_btm_status_exit() has returned
+ * @state: what to report; must stay unchanged until smmu_btm_status_exit()
+ *	   has returned
  *
  * Return: 0, or a negative errno when debugfs cannot hold the file.
  */
-int smmu_btm_status_init(struct list_head *smmus)
+int smmu_btm_status_init(const struct btm_state *state)
 {
 	struct dentry *file;
 
 	status_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	if (IS_ERR(status_dir))
 		return PTR_ERR(status_dir);
-	file = debugfs_create_file("status", 0400, status_dir, smmus,
+	file = debugfs_create_file("status", 0400, status_dir, (void *)state,
 				   &status_fops);
 	if (IS_ERR(file)) {
 		debugfs_remove(status_dir);

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Binding to the running arm-smmu-v3 driver.
+ *
+ * Private driver structures and functions are not kABI. The structure
+ * layouts come from the target kernel's BTF at build time (generated/layout.h,
+ * written by scripts/gen-layout) and are only trusted once the running
+ * kernel's BTF is shown to be the one they were read from. Functions and
+ * data come from kallsyms, each checked to be exactly one symbol of that
+ * name (or of that name with a known compiler-clone suffix), to start at
+ * the address found, and to lie in the driver's module or, for a built-in
+ * driver, in the kernel image's text or data.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/crc32.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/kallsyms.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+
+#include "generated/layout.h"
+#include "smmu_btm.h"
+
+#define GEN(g)	BIT(BTM_DRIVER_##g)
+
+/**
+ * struct btm_sym_spec - one driver symbol smmu-btm uses
+ * @name: its name in the driver's source
+ * @gens: the driver generations that require it
+ * @data: a variable (else a function)
+ * @is_ops: the driver's iommu_ops, which the iommu core also hands out:
+ *	    the one to take when several symbols share the name (arm-smmu, the
+ *	    SMMUv2 driver, has its own arm_smmu_ops)
+ */
+struct btm_sym_spec {
+	const char *name;
+	unsigned int gens;
+	bool data;
+	bool is_ops;
+};
+
+/*
+ * The table of every driver symbol the module uses, per generation. A
+ * generation lists a symbol only where its build keeps it: 6.1 (Debian) has
+ * no CONFIG_KALLSYMS_ALL, so no data symbols, and inlines the domain
+ * finaliser; 7.x replaced the ASID and ATC invalidation helpers by
+ * arm_smmu_domain_inv_range().
+ */
+static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
+	[BTM_SYM_OPS] = { "arm_smmu_ops",
+		GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS), true, true },
+	[BTM_SYM_DEVICE_RESET] = { "arm_smmu_device_reset",
+		GEN(BOND) | GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS) },
+	[BTM_SYM_CMDQ_ISSUE_CMDLIST] = { "arm_smmu_cmdq_issue_cmdlist",
+		GEN(BOND) | GEN(DOMAIN) | GEN(INVS) },
+	[BTM_SYM_ASID_XA] = { "arm_smmu_asid_xa",
+		GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS), true },
+	[BTM_SYM_ASID_LOCK] = { "arm_smmu_asid_lock",
+		GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS), true },
+	[BTM_SYM_TLB_INV_ASID] = { "arm_smmu_tlb_inv_asid",
+		GEN(BOND) | GEN(CD_SHARED) | GEN(DOMAIN) },
+	[BTM_SYM_TLB_INV_RANGE_ASID] = { "arm_smmu_tlb_inv_range_asid",
+		GEN(BOND) | GEN(CD_SHARED) | GEN(DOMAIN) },
+	[BTM_SYM_ATC_INV_DOMAIN] = { "arm_smmu_atc_inv_domain",
+		GEN(BOND) | GEN(DOMAIN) },
+	[BTM_SYM_DOMAIN_INV_RANGE] = { "arm_smmu_domain_inv_range",
+		GEN(INVS) },
+	[BTM_SYM_WRITE_CTX_DESC] = { "arm_smmu_write_ctx_desc",
+		GEN(BOND) | GEN(CD_SHARED) },
+	[BTM_SYM_WRITE_CD_ENTRY] = { "arm_smmu_write_cd_entry",
+		GEN(DOMAIN) | GEN(INVS) },
+	[BTM_SYM_GET_CD_PTR] = { "arm_smmu_get_cd_ptr",
+		GEN(DOMAIN) | GEN(INVS) },
+	[BTM_SYM_MAKE_S1_CD] = { "arm_smmu_make_s1_cd",
+		GEN(DOMAIN) | GEN(INVS) },
+	[BTM_SYM_DOMAIN_FINALISE] = { "arm_smmu_domain_finalise",
+		GEN(DOMAIN) | GEN(INVS) },
+};
+
+/* Suffixes GCC gives the clones its IPA passes make of a static function. */
+static const char *const clone_suffixes[] = {
+	".constprop.0", ".isra.0", ".part.0",
+};
+
+/* Candidates kept per symbol: enough to pick arm_smmu_ops among two. */
+#define MAX_CANDIDATES	4
+
+struct sym_search {
+	const char *names[BTM_SYM_NR];
+	unsigned int gens;
+	unsigned int count[BTM_SYM_NR];
+	unsigned long addr[BTM_SYM_NR][MAX_CANDIDATES];
+};
+
+/**
+ * btm_sym_name() - the driver's name of a symbol
+ * @sym: the symbol
+ *
+ * Return: its name.
+ */
+const char *btm_sym_name(enum btm_sym sym)
+{
+	return btm_syms[sym].name;
+}
+
+/* @found is @want, or @want followed by one known clone suffix. */
+static bool name_matches(const char *found, const char *want)
+{
+	size_t len = strlen(want);
+	unsigned int i;
+
+	if (strncmp(found, want, len))
+		return false;
+	if (!found[len])
+		return true;
+	for (i = 0; i < ARRAY_SIZE(clone_suffixes); i++)
+		if (!strcmp(found + len, clone_suffixes[i]))
+			return true;
+	return false;
+}
+
+static int search_cb(void *data, const char *name, unsigned long addr)
+{
+	struct sym_search *search = data;
+	unsigned int i;
+
+	/* Every name in the table starts so: skip the rest cheaply. */
+	if (strncmp(name, "arm_smmu_", 9) && strncmp(name, "smmu_btm_", 9))
+		return 0;
+	for (i = 0; i < BTM_SYM_NR; i++) {
+		if (!(search->gens & btm_syms[i].gens) ||
+		    !name_matches(name, search->names[i]))
+			continue;
+		if (search->count[i] < MAX_CANDIDATES)
+			search->addr[i][search->count[i]] = addr;
+		search->count[i]++;
+	}
+	return 0;
+}
+
+/* The kernel image's bounds, for symbols of a built-in driver. */
+struct image_bounds {
+	unsigned long text_start, text_end, data_start, data_end;
+};
+
+/*
+ * Without CONFIG_KALLSYMS_ALL (Debian 6.1) the data bounds are not in
+ * kallsyms; such a kernel lists no data symbol either, and check_symbol()
+ * refuses one whose bound it lacks.
+ */
+static void get_image_bounds(struct image_bounds *b)
+{
+	b->text_start = btm_kallsyms_lookup("_stext");
+	b->text_end = btm_kallsyms_lookup("_etext");
+	b->data_start = btm_kallsyms_lookup("__start_rodata");
+	b->data_end = btm_kallsyms_lookup("_end");
+}
+
+/*
+ * sprint_symbol() must name the symbol itself ("name+0x0/size", with a
+ * clone suffix at most), tagged with @driver's name when the driver is a
+ * module, else inside the kernel image's text or data.
+ */
+static int check_symbol(const char *want, unsigned long addr, bool data,
+			const struct module *driver,
+			const struct image_bounds *bounds)
+{
+	char buf[KSYM_SYMBOL_LEN], expect[MODULE_NAME_LEN + 3] = "";
+	char *offset, *tag;
+
+	sprint_symbol(buf, addr);
+	offset = strchr(buf, '+');
+	tag = strchr(buf, ' ');
+	if (!offset || strncmp(offset, "+0x0/", 5))
+		goto bad;
+	*offset = '\0';
+	if (!name_matches(buf, want))
+		goto bad;
+	if (driver)
+		snprintf(expect, sizeof(expect), " [%s]", driver->name);
+	if (strcmp(tag ? tag : "", expect))
+		goto bad;
+	if (!driver && (data ? addr < bounds->data_start ||
+				       addr >= bounds->data_end :
+				       addr < bounds->text_start ||
+				       addr >= bounds->text_end))
+		goto bad;
+	return 0;
+bad:
+	sprint_symbol(buf, addr);
+	pr_err("%s: driver symbol %s resolves to %s, not the driver's; not loading\n",
+	       init_utsname()->release, want, buf);
+	return -EINVAL;
+}
+
+/**
+ * btm_bind_symbols() - resolve and validate every symbol the generation needs
+ * @binding: @binding->gen set by btm_check_kernel(); filled in
+ * @driver_ops: the driver's iommu_ops, as the iommu core holds them
+ * @driver: the driver's module, or NULL when it is built in
+ * @missing: test hook: a symbol name to look up under a name that cannot
+ *	     exist, to exercise the refusal; NULL normally
+ *
+ * Return: 0, or a negative errno after one line naming the symbol at fault
+ * and the kernel release.
+ */
+int btm_bind_symbols(struct btm_binding *binding, const void *driver_ops,
+		     const struct module *driver, const char *missing)
+{
+	const char *release = init_utsname()->release;
+	struct image_bounds bounds = {};
+	struct sym_search *search;
+	unsigned int i, j;
+	int ret = 0;
+
+	search = kzalloc(sizeof(*search), GFP_KERNEL);
+	if (!search)
+		return -ENOMEM;
+	search->gens = BIT(binding->gen);
+	for (i = 0; i < BTM_SYM_NR; i++)
+		search->names[i] = missing && !strcmp(missing, btm_syms[i].name) ?
+				   "smmu_btm_test_missing_symbol" :
+				   btm_syms[i].name;
+
+	if (!driver)
+		get_image_bounds(&bounds);
+	btm_kallsyms_for_each(search_cb, search);
+
+	binding->required = 0;
+	binding->resolved = 0;
+	for (i = 0; i < BTM_SYM_NR && !ret; i++) {
+		const struct btm_sym_spec *spec = &btm_syms[i];
+		unsigned long addr = 0;
+
+		if (!(search->gens & spec->gens))
+			continue;
+		binding->required++;
+		if (!search->count[i]) {
+			pr_err("%s: required driver symbol %s not found; not loading\n",
+			       release, search->names[i]);
+			ret = -ENOENT;
+			break;
+		}
+		if (search->count[i] == 1) {
+			addr = search->addr[i][0];
+		} else if (spec->is_ops) {
+			for (j = 0; j < min(search->count[i], MAX_CANDIDATES); j++)
+				if (search->addr[i][j] == (unsigned long)driver_ops)
+					addr = search->addr[i][j];
+		}
+		if (!addr) {
+			pr_err("%s: driver symbol %s is ambiguous (%u symbols); not loading\n",
+			       release, spec->name, search->count[i]);
+			ret = -EINVAL;
+			break;
+		}
+		ret = check_symbol(spec->name, addr, spec->data, driver, &bounds);
+		if (ret)
+			break;
+		binding->addr[i] = addr;
+		binding->resolved++;
+	}
+	kfree(search);
+	return ret;
+}
+
+/* CRC-32 (zlib's) and size of a file, read in chunks. */
+static int file_crc32(const char *path, u32 *crc, size_t *size)
+{
+	const size_t chunk = 64 * 1024;
+	struct file *file;
+	loff_t pos = 0;
+	ssize_t n;
+	void *buf;
+	int ret = 0;
+
+	file = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	buf = kmalloc(chunk, GFP_KERNEL);
+	if (!buf) {
+		filp_close(file, NULL);
+		return -ENOMEM;
+	}
+	*crc = ~0U;
+	*size = 0;
+	while ((n = kernel_read(file, buf, chunk, &pos)) > 0) {
+		*crc = crc32_le(*crc, buf, n);
+		*size += n;
+	}
+	if (n < 0)
+		ret = n;
+	*crc = ~*crc;
+	kfree(buf);
+	filp_close(file, NULL);
+	return ret;
+}
+
+/**
+ * btm_check_kernel() - is the running kernel the one the layouts are from?
+ * @binding: its @gen and @btf are set
+ *
+ * The release must match, and where the kernel exposes its BTF, the BTF must
+ * be byte for byte the one scripts/gen-layout read.
+ *
+ * Return: 0, or a negative errno after one line saying what differs.
+ */
+int btm_check_kernel(struct btm_binding *binding)
+{
+	const char *release = init_utsname()->release;
+	size_t size;
+	u32 crc;
+	int ret;
+
+	binding->gen = BTM_LAYOUT_DRIVER_GEN;
+	if (strcmp(release, BTM_LAYOUT_KREL)) {
+		pr_err("built for %s, running %s: rebuild smmu-btm for this kernel (dkms autoinstall)\n",
+		       BTM_LAYOUT_KREL, release);
+		return -EINVAL;
+	}
+	ret = file_crc32("/sys/kernel/btf/vmlinux", &crc, &size);
+	if (ret == -ENOENT) {
+		binding->btf = "unavailable";
+		return 0;
+	}
+	if (ret) {
+		pr_err("%s: cannot read /sys/kernel/btf/vmlinux (%d); not loading\n",
+		       release, ret);
+		return ret;
+	}
+	if (crc != BTM_LAYOUT_BTF_CRC || size != BTM_LAYOUT_BTF_SIZE) {
+		pr_err("%s: the kernel's BTF (crc %08x, %zu bytes) is not the one smmu-btm was built from (crc %08x, %u bytes): rebuild it against this kernel's own headers\n",
+		       release, crc, size, BTM_LAYOUT_BTF_CRC,
+		       BTM_LAYOUT_BTF_SIZE);
+		return -EINVAL;
+	}
+	binding->btf = "verified";
+	return 0;
+}
+
+/* Read a field of the driver's struct arm_smmu_device, layout from BTF. */
+#define DRV_FIELD(drv, type, member) \
+	(*(type *)((char *)(drv) + BTM_OFF_arm_smmu_device__##member))
+
+static bool feature_agrees(u32 features, u32 bit, bool id_reg)
+{
+	return !!(features & bit) == id_reg;
+}
+
+/**
+ * btm_bind_smmu() - find and check the driver's structure for one SMMU
+ * @smmu: found by discovery; @drv and @drv_features are set
+ *
+ * The driver keeps its struct arm_smmu_device as the platform device's
+ * driver data. Before anything in it is trusted, the fields read through the
+ * BTF layout must agree with what is known independently: it points back at
+ * the SMMU's device, embeds the iommu_device the core holds, and its ASID
+ * width and features match the ID registers.
+ *
+ * Return: 0, or -EINVAL after one line naming the field that disagrees.
+ */
+int btm_bind_smmu(struct btm_smmu *smmu)
+{
+	void *drv = dev_get_drvdata(smmu->hwdev);
+	const char *field = NULL;
+	u32 features;
+
+	BUILD_BUG_ON(BTM_SIZE_arm_smmu_device__dev != sizeof(struct device *));
+	BUILD_BUG_ON(BTM_SIZE_arm_smmu_device__features != sizeof(u32));
+	BUILD_BUG_ON(BTM_SIZE_arm_smmu_device__asid_bits != sizeof(u32));
+
+	if (!drv)
+		field = "driver data";
+	else if (DRV_FIELD(drv, struct device *, dev) != smmu->hwdev)
+		field = "arm_smmu_device.dev";
+	else if ((char *)drv + BTM_OFF_arm_smmu_device__iommu !=
+		 (char *)smmu->iommu)
+		field = "arm_smmu_device.iommu";
+	else if (DRV_FIELD(drv, u32, asid_bits) != smmu->feat.asid_bits)
+		field = "arm_smmu_device.asid_bits";
+	if (field)
+		goto bad;
+
+	features = DRV_FIELD(drv, u32, features);
+	if (!feature_agrees(features, SMMU_DRV_FEAT_TRANS_S1, smmu->feat.s1p) ||
+	    !feature_agrees(features, SMMU_DRV_FEAT_HYP, smmu->feat.hyp) ||
+	    !feature_agrees(features, SMMU_DRV_FEAT_RANGE_INV,
+			    smmu->feat.range_inv)) {
+		field = "arm_smmu_device.features";
+		goto bad;
+	}
+	smmu->drv = drv;
+	smmu->drv_features = features;
+	return 0;
+bad:
+	pr_err("%s: %s: the driver's %s does not match the layout built from BTF; not loading\n",
+	       init_utsname()->release, dev_name(smmu->hwdev), field);
+	return -EINVAL;
+}

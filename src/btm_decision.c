@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Whether broadcast TLB maintenance can be used on one SMMU, and why not.
+ * Pure logic: compiled into the module and into the host unit tests, so it
+ * includes only headers that tests/unit/include/linux/ stands in for.
+ */
+#include <linux/errno.h>
+#include <linux/types.h>
+
+#include "btm_decision.h"
+#include "smmu_regs.h"
+
+/* JEP106 code of Arm Ltd. as IIDR.Implementer holds it (bank 5, 0x3b). */
+#define IIDR_IMPLEMENTER_ARM		0x43b
+
+/*
+ * SMMUs whose BTM is known to be broken, by IIDR. Every revision is listed
+ * because no fixed revision is published for any of them.
+ *
+ * Arm MMU-600 (product 0x483) is deliberately absent: it has no documented
+ * BTM erratum (the driver's MMU-600 quirks, errata 1076982 and 1209401,
+ * concern SEV and nesting), and its BTM works.
+ */
+static const struct btm_erratum btm_errata[] = {
+	{
+		.implementer = IIDR_IMPLEMENTER_ARM,
+		.product_id = 0x487,
+		.part = "MMU-700",
+		.errata = "2812531 and others (the driver clears BTM on every MMU-700)",
+	},
+	{
+		.implementer = IIDR_IMPLEMENTER_ARM,
+		.product_id = 0x48a,
+		.part = "MMU-L1",
+		.errata = "3878312",
+	},
+	{
+		.implementer = IIDR_IMPLEMENTER_ARM,
+		.product_id = 0x498,
+		.part = "MMU-S3",
+		.errata = "3995052",
+	},
+};
+
+/*
+ * Keys are for scripts and must never change; texts are for people and
+ * follow the key's meaning. Indexed by enum btm_reason.
+ */
+static const struct {
+	const char *key;
+	const char *text;
+} btm_reasons[BTM_NR_REASONS] = {
+	[BTM_USABLE] = {
+		"usable",
+		"broadcast TLB maintenance can be used with this SMMU",
+	},
+	[BTM_USABLE_FORCED] = {
+		"usable-forced",
+		"usable only because enable=force overrides a known problem",
+	},
+	[BTM_DISABLED] = {
+		"disabled",
+		"disabled by enable=off",
+	},
+	[BTM_NO_STAGE1] = {
+		"no-stage1",
+		"SMMU_IDR0.S1P is 0: SVA needs stage 1 translation",
+	},
+	[BTM_NO_BTM] = {
+		"no-btm",
+		"SMMU_IDR0.BTM is 0: the SMMU does not take part in broadcast TLB maintenance",
+	},
+	[BTM_ALREADY_ENABLED] = {
+		"already-enabled",
+		"BTM is already enabled by this kernel (SMMU_CR2.PTM is 0 or the driver's BTM feature is set); smmu-btm stands aside",
+	},
+	[BTM_VHE_NO_HYP] = {
+		"vhe-no-hyp",
+		"VHE host but SMMU_IDR0.HYP is 0: the SMMU has no EL2-E2H StreamWorld, so the CPU's EL2 broadcasts would not match",
+	},
+	[BTM_ASID_WIDTH] = {
+		"asid-width",
+		"SMMU ASIDs are narrower than the CPU's",
+	},
+	[BTM_ERRATUM] = {
+		"erratum",
+		"a known erratum of this SMMU rules BTM out",
+	},
+	[BTM_DRIVER_UNSUPPORTED] = {
+		"driver-unsupported",
+		"this arm-smmu-v3 driver generation is not supported (6.1's bond-based SVA, or an unrecognised driver)",
+	},
+	[BTM_NO_SVA] = {
+		"no-sva",
+		"the kernel lacks CONFIG_IOMMU_SVA: nothing can bind an SVA domain",
+	},
+	[BTM_VMID] = {
+		"vmid",
+		"non-VHE host, SMMU_IDR0.S2P is 1 and the driver does not set STE.S2VMID to 0: the CPU's VMID 0 broadcasts would not match",
+	},
+};
+
+static const char * const btm_mode_names[] = {
+	[BTM_MODE_AUTO] = "auto",
+	[BTM_MODE_OFF] = "off",
+	[BTM_MODE_FORCE] = "force",
+};
+
+static const char * const btm_driver_gen_names[] = {
+	[BTM_DRIVER_UNKNOWN] = "unknown",
+	[BTM_DRIVER_BOND] = "6.1-bond",
+	[BTM_DRIVER_CD_SHARED] = "6.2-6.9-shared-cd",
+	[BTM_DRIVER_DOMAIN] = "6.10+-domain",
+	[BTM_DRIVER_INVS] = "7.x-invs",
+};
+
+#define BTM_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/**
+ * btm_find_erratum() - look an SMMU up in the table of BTM errata
+ * @feat: the SMMU's decoded ID registers
+ *
+ * Return: the matching entry, or NULL if no known erratum rules BTM out.
+ */
+const struct btm_erratum *btm_find_erratum(const struct smmu_features *feat)
+{
+	unsigned int i;
+
+	for (i = 0; i < BTM_ARRAY_SIZE(btm_errata); i++) {
+		if (btm_errata[i].implementer == feat->implementer &&
+		    btm_errata[i].product_id == feat->product_id)
+			return &btm_errata[i];
+	}
+	return NULL;
+}
+
+/*
+ * The hardware and configuration checks of btm_decide(), in enum order.
+ * *forced is set when enable=force overrode a reason on the way.
+ */
+static enum btm_reason btm_check(const struct smmu_features *feat, u32 cr2,
+				 const struct btm_cpu_facts *cpu,
+				 const struct btm_kernel_facts *kernel,
+				 enum btm_mode mode,
+				 const struct btm_erratum **erratum,
+				 bool *forced)
+{
+	bool force = mode == BTM_MODE_FORCE;
+
+	if (mode == BTM_MODE_OFF)
+		return BTM_DISABLED;
+	/* SVA shares the CPU's stage-1 page tables. */
+	if (!feat->s1p)
+		return BTM_NO_STAGE1;
+	if (!feat->btm)
+		return BTM_NO_BTM;
+	/*
+	 * PTM is RES0 without IDR0.BTM, hence only tested after it. A clear
+	 * PTM means someone (a kernel that already does BTM, such as
+	 * openEuler's 5.10) asked the SMMU to honour broadcasts.
+	 */
+	if (kernel->driver_btm || !(cr2 & CR2_PTM))
+		return BTM_ALREADY_ENABLED;
+	/*
+	 * A VHE host's TLBIs are EL2&0 broadcasts; they only match SMMU
+	 * entries of the EL2-E2H StreamWorld, which needs IDR0.HYP.
+	 */
+	if (cpu->vhe && !feat->hyp)
+		return BTM_VHE_NO_HYP;
+	/* A narrower SMMU ASID would alias several CPU ASIDs. */
+	if (feat->asid_bits < cpu->asid_bits)
+		return BTM_ASID_WIDTH;
+	*erratum = btm_find_erratum(feat);
+	if (*erratum) {
+		if (!force)
+			return BTM_ERRATUM;
+		*forced = true;
+	}
+	if (kernel->driver_gen == BTM_DRIVER_UNKNOWN ||
+	    kernel->driver_gen == BTM_DRIVER_BOND)
+		return BTM_DRIVER_UNSUPPORTED;
+	if (!kernel->iommu_sva)
+		return BTM_NO_SVA;
+	/*
+	 * An NS-EL1 host broadcasts with VMID 0; with IDR0.S2P the SMMU tags
+	 * stage-1-only entries with STE.S2VMID, which must then be 0.
+	 */
+	if (!cpu->vhe && feat->s2p && !kernel->s1_s2vmid_zero) {
+		if (!force)
+			return BTM_VMID;
+		*forced = true;
+	}
+	return *forced ? BTM_USABLE_FORCED : BTM_USABLE;
+}
+
+/**
+ * btm_decide() - decide whether BTM can be used on one SMMU
+ * @feat: the SMMU's decoded ID registers
+ * @cr2: the SMMU's current SMMU_CR2 value
+ * @cpu: facts about the CPUs
+ * @kernel: facts about the running kernel and arm-smmu-v3 driver
+ * @mode: the enable= module parameter
+ * @out: filled in with the first reason that applies, in enum btm_reason
+ *	 order; enable=force overrides only BTM_ERRATUM and BTM_VMID
+ */
+void btm_decide(const struct smmu_features *feat, u32 cr2,
+		const struct btm_cpu_facts *cpu,
+		const struct btm_kernel_facts *kernel, enum btm_mode mode,
+		struct btm_decision *out)
+{
+	const struct btm_erratum *erratum = NULL;
+	bool forced = false;
+
+	out->reason = btm_check(feat, cr2, cpu, kernel, mode, &erratum,
+				&forced);
+	out->erratum = erratum;
+	/*
+	 * KVM guests' TLBIs by VMID also hit this SMMU's stage-2 entries:
+	 * extra invalidation, never a missed one, so only worth a note.
+	 */
+	out->kvm_note = btm_usable(out) && feat->s2p && kernel->kvm;
+}
+
+/**
+ * btm_usable() - whether a decision lets BTM be used
+ * @decision: the outcome of btm_decide()
+ *
+ * Return: true for BTM_USABLE and BTM_USABLE_FORCED, else false.
+ */
+bool btm_usable(const struct btm_decision *decision)
+{
+	return decision->reason == BTM_USABLE ||
+	       decision->reason == BTM_USABLE_FORCED;
+}
+
+/**
+ * btm_reason_key() - a stable lowercase key for a reason, for scripts
+ * @reason: the reason
+ *
+ * Return: e.g. "usable" or "no-btm"; "unknown" for an out-of-range value.
+ */
+const char *btm_reason_key(enum btm_reason reason)
+{
+	if ((unsigned int)reason >= BTM_NR_REASONS)
+		return "unknown";
+	return btm_reasons[reason].key;
+}
+
+/**
+ * btm_reason_text() - a human explanation of a reason
+ * @reason: the reason
+ *
+ * Return: a sentence fragment without trailing period or newline;
+ * "unknown reason" for an out-of-range value.
+ */
+const char *btm_reason_text(enum btm_reason reason)
+{
+	if ((unsigned int)reason >= BTM_NR_REASONS)
+		return "unknown reason";
+	return btm_reasons[reason].text;
+}
+
+/*
+ * Whether @text is @word, optionally followed by one '\n' as a sysfs or
+ * module parameter write leaves it. Open-coded so that this file needs no
+ * string header, which the host build does not stand in for.
+ */
+static bool btm_word_is(const char *text, const char *word)
+{
+	while (*word && *text == *word) {
+		text++;
+		word++;
+	}
+	if (*word)
+		return false;
+	if (*text == '\n')
+		text++;
+	return *text == '\0';
+}
+
+/**
+ * btm_parse_mode() - parse a value of the enable= module parameter
+ * @text: "auto", "off" or "force", optionally with one trailing newline
+ * @mode: set to the parsed mode on success, untouched otherwise
+ *
+ * Return: 0 on success, -EINVAL for anything else (including NULL).
+ */
+int btm_parse_mode(const char *text, enum btm_mode *mode)
+{
+	unsigned int i;
+
+	if (!text)
+		return -EINVAL;
+	for (i = 0; i < BTM_ARRAY_SIZE(btm_mode_names); i++) {
+		if (btm_word_is(text, btm_mode_names[i])) {
+			*mode = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * btm_mode_name() - the enable= spelling of a mode
+ * @mode: the mode
+ *
+ * Return: "auto", "off" or "force"; "unknown" for an out-of-range value.
+ */
+const char *btm_mode_name(enum btm_mode mode)
+{
+	if ((unsigned int)mode >= BTM_ARRAY_SIZE(btm_mode_names))
+		return "unknown";
+	return btm_mode_names[mode];
+}
+
+/**
+ * btm_driver_gen_name() - a short name for a driver generation
+ * @gen: the generation
+ *
+ * Return: e.g. "6.10+-domain"; "unknown" for BTM_DRIVER_UNKNOWN and for an
+ * out-of-range value.
+ */
+const char *btm_driver_gen_name(enum btm_driver_gen gen)
+{
+	if ((unsigned int)gen >= BTM_ARRAY_SIZE(btm_driver_gen_names))
+		return "unknown";
+	return btm_driver_gen_names[gen];
+}

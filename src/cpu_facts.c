@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The CPU and kernel facts the BTM decision needs, read on the running
+ * system.
+ */
+#include <linux/bitfield.h>
+#include <linux/kconfig.h>
+#include <linux/mm.h>
+#include <asm/cpufeature.h>
+#include <asm/mmu.h>
+#include <asm/sysreg.h>
+#include <asm/virt.h>
+
+#include "smmu_btm.h"
+
+/* ID_AA64MMFR0_EL1.ASIDBits (Arm ARM D19.2): 0b0010 means 16 bits. */
+#define MMFR0_ASIDBITS		GENMASK_ULL(7, 4)
+#define MMFR0_ASIDBITS_16	2
+
+/**
+ * btm_read_cpu_facts() - the CPU side of the decision
+ * @cpu: filled in
+ */
+void btm_read_cpu_facts(struct btm_cpu_facts *cpu)
+{
+	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
+
+	cpu->vhe = is_kernel_in_hyp_mode();
+	cpu->asid_bits = FIELD_GET(MMFR0_ASIDBITS, mmfr0) == MMFR0_ASIDBITS_16 ?
+			 16 : 8;
+	cpu->kpti = arm64_kernel_unmapped_at_el0();
+	cpu->tlbi_range = system_supports_tlb_range();
+}
+
+/**
+ * btm_read_kernel_facts() - the kernel and driver side of the decision
+ * @kernel: filled in
+ * @gen: the driver generation the binding recognised
+ * @driver_features: the driver's feature word for this SMMU
+ */
+void btm_read_kernel_facts(struct btm_kernel_facts *kernel,
+			   enum btm_driver_gen gen, u32 driver_features)
+{
+	kernel->driver_gen = gen;
+	kernel->iommu_sva = IS_ENABLED(CONFIG_IOMMU_SVA);
+	kernel->driver_sva = IS_ENABLED(CONFIG_ARM_SMMU_V3_SVA);
+	kernel->driver_btm = driver_features & SMMU_DRV_FEAT_BTM;
+	/*
+	 * Every supported generation builds stage-1-only STEs with S2VMID 0
+	 * (the STE is zeroed before the stage-1 fields are set).
+	 */
+	kernel->s1_s2vmid_zero = gen != BTM_DRIVER_UNKNOWN;
+	/*
+	 * KVM can run guests when built in and the kernel owns EL2. A non-VHE
+	 * host's EL2 availability is not visible to modules (__boot_cpu_mode
+	 * is not exported), so only VHE hosts are counted.
+	 */
+	kernel->kvm = IS_ENABLED(CONFIG_KVM) && is_kernel_in_hyp_mode();
+}
