@@ -14,15 +14,20 @@ note() {
 	echo "smmu-btm: $*"
 }
 
-# The kernel generations the project tests. One line each:
-#   id  version-regex  suites-to-search-newest-first-is-not-required
-# The newest version found in any listed suite wins.
+# The kernel generations the project tests. One line each, tab-separated:
+#   id, version regex, suites to search (the newest version found in any of
+#   them wins), the driver generation the module must recognise there.
 gen_table() {
 	cat <<'TABLE'
-6.1	^6\.1\.	bookworm bookworm-security bookworm-updates
-6.12	^6\.12\.	trixie trixie-security bookworm-backports
-7	^7\.	sid
+6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond
+6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10+-domain
+7	^7\.	sid	7.x-invs
 TABLE
+}
+
+# gen_driver GEN: the driver generation expected for GEN.
+gen_driver() {
+	gen_table | awk -F'\t' -v g="$1" '$1 == g { print $4 }'
 }
 
 gen_ids() {

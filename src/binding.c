@@ -160,6 +160,14 @@ static void get_image_bounds(struct image_bounds *b)
 	b->data_end = btm_kallsyms_lookup("_end");
 }
 
+static bool in_image(unsigned long addr, bool data,
+		     const struct image_bounds *b)
+{
+	if (data)
+		return addr >= b->data_start && addr < b->data_end;
+	return addr >= b->text_start && addr < b->text_end;
+}
+
 /*
  * sprint_symbol() must name the symbol itself ("name+0x0/size", with a
  * clone suffix at most), tagged with @driver's name when the driver is a
@@ -184,10 +192,7 @@ static int check_symbol(const char *want, unsigned long addr, bool data,
 		snprintf(expect, sizeof(expect), " [%s]", driver->name);
 	if (strcmp(tag ? tag : "", expect))
 		goto bad;
-	if (!driver && (data ? addr < bounds->data_start ||
-				       addr >= bounds->data_end :
-				       addr < bounds->text_start ||
-				       addr >= bounds->text_end))
+	if (!driver && !in_image(addr, data, bounds))
 		goto bad;
 	return 0;
 bad:
@@ -240,8 +245,10 @@ int btm_bind_symbols(struct btm_binding *binding, const void *driver_ops,
 			continue;
 		binding->required++;
 		if (!search->count[i]) {
-			pr_err("%s: required driver symbol %s not found; not loading\n",
-			       release, search->names[i]);
+			pr_err("%s: required driver symbol %s not found%s; not loading\n",
+			       release, spec->name,
+			       search->names[i] == spec->name ? "" :
+			       " (test_missing_symbol hid it)");
 			ret = -ENOENT;
 			break;
 		}

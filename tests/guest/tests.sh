@@ -100,6 +100,82 @@ t_disk_after_unload() {
 	[ "$sum" = "$ARG_md5" ] || fail "disk md5 $sum after unload, host wrote $ARG_md5"
 }
 
+t_status_decision() {
+	[ "$(status_value smmu0.btm)" = no ] || fail "QEMU's SMMU reported with BTM"
+	[ "$(status_value smmu0.btm_usable)" = no ] || fail "btm_usable is not 'no'"
+	[ "$(status_value smmu0.reason)" = no-btm ] ||
+		fail "reason '$(status_value smmu0.reason)', expected no-btm"
+	status_value smmu0.reason_text | grep -q 'SMMU_IDR0.BTM is 0' ||
+		fail "reason_text '$(status_value smmu0.reason_text)'"
+}
+
+t_status_cpu() {
+	want=EL1
+	[ "$ARG_el" = el2 ] && want="EL2 (VHE)"
+	[ "$(status_value cpu.el)" = "$want" ] || fail "cpu.el '$(status_value cpu.el)', expected '$want'"
+	case "$(status_value cpu.asid_bits)" in
+	8 | 16) ;;
+	*) fail "cpu.asid_bits '$(status_value cpu.asid_bits)'" ;;
+	esac
+}
+
+t_status_binding() {
+	[ "$(status_value binding.driver)" = "$ARG_drvgen" ] ||
+		fail "binding.driver '$(status_value binding.driver)', expected '$ARG_drvgen'"
+	[ "$(status_value binding.btf)" = verified ] || fail "binding.btf '$(status_value binding.btf)'"
+	[ "$(status_value binding.layout)" = checked ] || fail "binding.layout '$(status_value binding.layout)'"
+	syms=$(status_value binding.symbols)
+	[ "${syms%/*}" = "${syms#*/}" ] && [ "${syms%/*}" -gt 0 ] || fail "binding.symbols '$syms'"
+}
+
+t_status_tool() {
+	out=$(smmu-btm-status) || fail "smmu-btm-status failed"
+	echo "$out" | sed 's/^/SMMUBTM-TOOL /'
+	echo "$out" | grep -q 'BTM usable: no (no-btm)' || fail "smmu-btm-status did not show the decision"
+}
+
+# insmod must fail, print EXPECTED in the kernel log and leave nothing.
+refused_cleanly() {
+	expected=$1
+	shift
+	if insmod /smmu_btm.ko "$@" 2>/dev/null; then
+		rmmod smmu_btm
+		fail "insmod $* succeeded"
+		return 1
+	fi
+	dmesg | grep -q "smmu_btm: .*$expected" || fail "no '$expected' line in the kernel log"
+	[ ! -e /sys/module/smmu_btm ] || fail "module left loaded"
+	[ ! -e /sys/kernel/debug/smmu_btm ] || fail "debugfs directory left behind"
+}
+
+t_refuse_missing_symbol() {
+	refused_cleanly "required driver symbol arm_smmu_device_reset not found (test_missing_symbol hid it); not loading" \
+		test_missing_symbol=arm_smmu_device_reset
+}
+
+t_refuse_bad_enable() {
+	refused_cleanly "invalid enable=sometimes: use auto, off or force" enable=sometimes
+}
+
+t_enable_off() {
+	insmod /smmu_btm.ko enable=off || fail "insmod enable=off failed"
+	r=$(status_value smmu0.reason)
+	e=$(status_value enable)
+	rmmod smmu_btm || fail "rmmod failed"
+	[ "$e" = off ] || fail "enable '$e'"
+	[ "$r" = disabled ] || fail "reason '$r', expected disabled"
+}
+
+t_enable_force() {
+	insmod /smmu_btm.ko enable=force || fail "insmod enable=force failed"
+	r=$(status_value smmu0.reason)
+	rmmod smmu_btm || fail "rmmod failed"
+	dmesg | grep -q 'smmu_btm: enable=force: ' || fail "no force warning in the log"
+	[ $(($(cat /proc/sys/kernel/tainted) & 64)) = 64 ] || fail "kernel not tainted (TAINT_USER)"
+	# Force overrides errata, never missing hardware.
+	[ "$r" = no-btm ] || fail "reason '$r' under force, expected no-btm"
+}
+
 run_all() {
 	run_test kernel t_kernel
 	run_test exception-level t_exception_level
@@ -110,9 +186,17 @@ run_all() {
 	run_test version t_version
 	run_test status-file t_status_file
 	run_test status-read-only t_status_read_only
+	run_test status-decision t_status_decision
+	run_test status-cpu t_status_cpu
+	run_test status-binding t_status_binding
+	run_test status-tool t_status_tool
 	run_test disk-with-module t_disk_with_module
 	run_test unload t_unload
+	run_test refuse-missing-symbol t_refuse_missing_symbol
+	run_test refuse-bad-enable t_refuse_bad_enable
+	run_test enable-off t_enable_off
 	run_test reload t_reload
+	run_test enable-force t_enable_force
 	run_test disk-after-unload t_disk_after_unload
 }
 
@@ -120,5 +204,6 @@ run_all() {
 run_demo() {
 	run_test load t_load
 	run_test status-file t_status_file
+	run_test status-tool t_status_tool
 	run_test unload t_unload
 }
