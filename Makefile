@@ -15,8 +15,8 @@ endif
 endif
 endif
 
-.PHONY: all modules clean setup unit matrix qemu dkms-check lint check demo \
-	install uninstall
+.PHONY: all modules clean setup unit model bench matrix qemu dkms-check lint \
+	check demo install uninstall
 
 all: modules
 
@@ -27,7 +27,9 @@ modules:
 
 clean:
 	@if test -f "$(KDIR)/Makefile"; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
-	if test -d tests/unit; then $(MAKE) -C tests/unit clean; fi
+	for t in unit model bench; do \
+		if test -d tests/$$t; then $(MAKE) -C tests/$$t clean; fi; \
+	done
 	rm -rf build
 
 setup:
@@ -35,6 +37,12 @@ setup:
 
 unit:
 	$(MAKE) -C tests/unit run
+
+model:
+	$(MAKE) -C tests/model run-asan run-tsan
+
+bench:
+	$(MAKE) -C tests/bench run
 
 matrix:
 	$(SCRIPTS)/matrix

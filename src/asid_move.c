@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Make-before-break ASID move: see include/asid_move.h. Pure logic:
+ * compiled into the module and into the host unit tests and model.
+ *
+ * The protocol, for a domain moving from ASID a to ASID b (the SMMU
+ * specification's ASID rollover sequence, IHI 0070 section 3.17):
+ *
+ *  1. Reserve b, and mark a moving: both are the domain's until the end,
+ *     so neither can be given to anyone else while the SMMU may still hold
+ *     the domain's TLB entries under it.
+ *  2. Publish the invalidation targets {a, b}, before any CD changes. From
+ *     the first CD rewrite on, devices fill the TLB under b while entries
+ *     under a stay live: an unmap that invalidated only one of them would
+ *     leave a stale translation under the other.
+ *  3. Rewrite every CD that references the domain to b, each followed by
+ *     CMD_CFGI_CD and CMD_SYNC: after the sync the SMMU can no longer use
+ *     the CD's old copy, so no walk fills the TLB under a through it.
+ *  4. CMD_TLBI_NH_ASID a and CMD_SYNC, only after the last CD's sync: before
+ *     that, walks through CDs still on a could refill a at once.
+ *  5. Publish the targets {b}: nothing is cached under a any more, and
+ *     nothing can cache under it again.
+ *  6. Only now settle a (pin it for the SVA mm, or free it): given away
+ *     earlier, its new holder could hit the domain's entries under a.
+ *
+ * An unmap clears its page table entry first, then reads the published
+ * targets and invalidates each. It may read the targets of a step just
+ * before or just after: reading {a} before step 2 is safe because every
+ * walk under b comes after step 2, so after the entry was cleared; reading
+ * {a, b} after step 5 only over-invalidates.
+ *
+ * The upstream move (2024) published b and rewrote the CDs with no window
+ * covering both, and the 6.6 driver invalidated a only after the CDs:
+ * either way an unmap in the middle invalidated b alone while entries
+ * under a were live. tests/model/ runs both orders and shows that its
+ * checks catch them.
+ */
+#include <linux/errno.h>
+#include <linux/types.h>
+
+#include "asid_move.h"
+
+/*
+ * Undo a move that failed in step 3 or 4: every CD up to and including
+ * @last (all of them when @last is NULL) back on @a, each with CFGI and
+ * sync; then TLBI @b, because the devices may have filled it and it is
+ * about to be free for another domain; then the targets {@a}, and only
+ * then @b released and @a private again. The targets stay {@a, @b} until
+ * no entry under @b is left, for the same reason as in the forward
+ * direction. The undo's own errors are not acted upon: the SMMU not
+ * completing commands is what failed the move, and there is no better
+ * state to go back to than the one these same commands aim at.
+ */
+static void asid_move_undo(const struct asid_move_ops *ops, void *ctx,
+			   struct asid_alloc *aa, u16 a, u16 b, void *last)
+{
+	void *cd = NULL;
+
+	while ((cd = ops->next_cd(ctx, cd))) {
+		ops->write_cd_asid(ctx, cd, a);
+		ops->cfgi_cd(ctx, cd);
+		ops->sync(ctx);
+		if (cd == last)
+			break;
+	}
+	ops->tlbi_asid(ctx, b);
+	ops->sync(ctx);
+	ops->publish_targets(ctx, &a, 1);
+	asid_free_private(aa, b);
+	asid_end_move(aa, a, ASID_MOVE_ABORT, NULL);
+}
+
+/**
+ * asid_move_run() - move a DMA domain from ASID @a to a fresh one
+ * @ops: the callbacks that act on the domain and its SMMU
+ * @ctx: passed to every callback
+ * @aa: the SMMU's allocator; the caller holds the lock that serialises it
+ *	for the whole move
+ * @a: the domain's ASID, ASID_PRIVATE
+ * @end: what @a becomes once the domain is off it: ASID_MOVE_PIN (for an
+ *	 SVA mm whose CPU ASID is @a) or ASID_MOVE_FREE
+ * @owner: the mm for ASID_MOVE_PIN
+ * @b: set to the domain's new ASID on success
+ *
+ * Runs the protocol described at the top of this file. On failure the
+ * domain is as before: all its CDs on @a, targets {@a}, @a private, the
+ * new ASID released.
+ *
+ * Return: 0; -EINVAL if @a is not private or @end is neither of those two;
+ * -ENOSPC if no ASID is free (nothing was changed); or the first error a
+ * callback returned (the move was undone).
+ */
+int asid_move_run(const struct asid_move_ops *ops, void *ctx,
+		  struct asid_alloc *aa, u16 a, enum asid_move_end end,
+		  void *owner, u16 *b)
+{
+	u16 targets[ASID_MOVE_MAX_TARGETS];
+	void *cd = NULL;
+	int ret;
+
+	if (end != ASID_MOVE_PIN && end != ASID_MOVE_FREE)
+		return -EINVAL;
+	/* 1 */
+	ret = asid_begin_move(aa, a);
+	if (ret)
+		return ret;
+	ret = asid_alloc_private(aa, asid_owner(aa, a), &targets[1]);
+	if (ret) {
+		asid_end_move(aa, a, ASID_MOVE_ABORT, NULL);
+		return ret;
+	}
+	/* 2 */
+	targets[0] = a;
+	ops->publish_targets(ctx, targets, 2);
+	/* 3 */
+	while ((cd = ops->next_cd(ctx, cd))) {
+		ret = ops->write_cd_asid(ctx, cd, targets[1]);
+		if (!ret)
+			ret = ops->cfgi_cd(ctx, cd);
+		if (!ret)
+			ret = ops->sync(ctx);
+		if (ret)
+			goto undo;
+	}
+	/* 4 */
+	ret = ops->tlbi_asid(ctx, a);
+	if (!ret)
+		ret = ops->sync(ctx);
+	if (ret)
+		goto undo;
+	/* 5 */
+	ops->publish_targets(ctx, &targets[1], 1);
+	/* 6 */
+	asid_end_move(aa, a, end, owner);
+	*b = targets[1];
+	return 0;
+
+undo:
+	asid_move_undo(ops, ctx, aa, a, targets[1], cd);
+	return ret;
+}

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the make-before-break ASID move (src/asid_move.c): the exact
+ * order of the callbacks, and the undo when one fails. The callbacks act on
+ * a fake domain and record what they are asked to do.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "asid_alloc.h"
+#include "asid_move.h"
+
+#define MAX_CDS		64
+#define LOG_LEN		8192
+
+struct fake_domain {
+	unsigned int nr_cds;
+	u16 cd_asid[MAX_CDS];
+	u16 targets[ASID_MOVE_MAX_TARGETS];
+	unsigned int nr_targets;
+	/* Fail the fail_at'th int callback (1-based; 0: never), once. */
+	unsigned int fail_at, calls;
+	char log[LOG_LEN];
+};
+
+static void log_add(struct fake_domain *d, const char *fmt, ...)
+{
+	size_t len = strlen(d->log);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->log + len, LOG_LEN - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Whether this int callback fails; a failed call does nothing. */
+static bool fails(struct fake_domain *d)
+{
+	if (++d->calls != d->fail_at)
+		return false;
+	log_add(d, "FAIL ");
+	return true;
+}
+
+static unsigned int cd_index(struct fake_domain *d, void *cd)
+{
+	return (unsigned int)((u16 *)cd - d->cd_asid);
+}
+
+static void fake_publish(void *ctx, const u16 *asids, unsigned int n)
+{
+	struct fake_domain *d = ctx;
+	unsigned int i;
+
+	assert_true(n >= 1 && n <= ASID_MOVE_MAX_TARGETS);
+	log_add(d, "publish");
+	for (i = 0; i < n; i++) {
+		d->targets[i] = asids[i];
+		log_add(d, "%c%u", i ? ',' : ' ', asids[i]);
+	}
+	d->nr_targets = n;
+	log_add(d, "; ");
+}
+
+static void *fake_next_cd(void *ctx, void *cd)
+{
+	struct fake_domain *d = ctx;
+	unsigned int next = cd ? cd_index(d, cd) + 1 : 0;
+
+	return next < d->nr_cds ? &d->cd_asid[next] : NULL;
+}
+
+static int fake_write_cd(void *ctx, void *cd, u16 asid)
+{
+	struct fake_domain *d = ctx;
+
+	if (fails(d))
+		return -EIO;
+	log_add(d, "write cd%u %u; ", cd_index(d, cd), asid);
+	*(u16 *)cd = asid;
+	return 0;
+}
+
+static int fake_cfgi(void *ctx, void *cd)
+{
+	struct fake_domain *d = ctx;
+
+	if (fails(d))
+		return -EIO;
+	log_add(d, "cfgi cd%u; ", cd_index(d, cd));
+	return 0;
+}
+
+static int fake_sync(void *ctx)
+{
+	struct fake_domain *d = ctx;
+
+	if (fails(d))
+		return -ETIMEDOUT;
+	log_add(d, "sync; ");
+	return 0;
+}
+
+static int fake_tlbi(void *ctx, u16 asid)
+{
+	struct fake_domain *d = ctx;
+
+	if (fails(d))
+		return -EIO;
+	log_add(d, "tlbi %u; ", asid);
+	return 0;
+}
+
+static const struct asid_move_ops fake_ops = {
+	.publish_targets = fake_publish,
+	.next_cd = fake_next_cd,
+	.write_cd_asid = fake_write_cd,
+	.cfgi_cd = fake_cfgi,
+	.sync = fake_sync,
+	.tlbi_asid = fake_tlbi,
+};
+
+static void *test_zalloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+static const struct asid_alloc_ops host_ops = {
+	.zalloc = test_zalloc,
+	.free = free,
+};
+
+static int mm_x, other_domain;
+
+/* A domain on ASID 1 with @nr_cds CDs; ASID 2 belongs to another domain. */
+static void setup_domain(struct asid_alloc *aa, struct fake_domain *d,
+			 unsigned int nr_cds, unsigned int bits)
+{
+	unsigned int i;
+	u16 asid;
+
+	memset(d, 0, sizeof(*d));
+	assert_int_equal(asid_alloc_init(aa, bits, &host_ops), 0);
+	assert_int_equal(asid_alloc_private(aa, d, &asid), 0);
+	assert_int_equal(asid, 1);
+	assert_int_equal(asid_alloc_private(aa, &other_domain, &asid), 0);
+	d->nr_cds = nr_cds;
+	for (i = 0; i < nr_cds; i++)
+		d->cd_asid[i] = 1;
+	d->targets[0] = 1;
+	d->nr_targets = 1;
+}
+
+static void assert_cds_on(struct fake_domain *d, u16 asid)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_cds; i++)
+		assert_int_equal(d->cd_asid[i], asid);
+}
+
+static void test_move_success_order(void **state)
+{
+	struct fake_domain d;
+	struct asid_alloc aa;
+	struct asid_counts c;
+	u16 b = 0;
+
+	(void)state;
+	setup_domain(&aa, &d, 3, 16);
+	assert_int_equal(asid_move_run(&fake_ops, &d, &aa, 1, ASID_MOVE_PIN,
+				       &mm_x, &b), 0);
+	assert_string_equal(d.log,
+			    "publish 1,3; "
+			    "write cd0 3; cfgi cd0; sync; "
+			    "write cd1 3; cfgi cd1; sync; "
+			    "write cd2 3; cfgi cd2; sync; "
+			    "tlbi 1; sync; "
+			    "publish 3; ");
+	assert_int_equal(b, 3);
+	assert_cds_on(&d, 3);
+	assert_int_equal(d.nr_targets, 1);
+	assert_int_equal(d.targets[0], 3);
+	assert_int_equal(asid_kind_of(&aa, 1), ASID_PINNED);
+	assert_ptr_equal(asid_owner(&aa, 1), &mm_x);
+	assert_int_equal(asid_kind_of(&aa, 3), ASID_PRIVATE);
+	assert_ptr_equal(asid_owner(&aa, 3), &d);
+	asid_alloc_counts(&aa, &c);
+	assert_int_equal(c.nr_private, 2);
+	assert_int_equal(c.nr_pinned, 1);
+	assert_int_equal(c.nr_moving, 0);
+	assert_int_equal(asid_unpin(&aa, 1), 0);
+	asid_alloc_destroy(&aa);
+}
+
+static void test_move_free_end_no_cds(void **state)
+{
+	struct fake_domain d;
+	struct asid_alloc aa;
+	u16 b = 0;
+
+	(void)state;
+	setup_domain(&aa, &d, 0, 8);
+	assert_int_equal(asid_move_run(&fake_ops, &d, &aa, 1, ASID_MOVE_FREE,
+				       NULL, &b), 0);
+	assert_string_equal(d.log, "publish 1,3; tlbi 1; sync; publish 3; ");
+	assert_int_equal(b, 3);
+	assert_int_equal(asid_kind_of(&aa, 1), ASID_FREE);
+	asid_alloc_destroy(&aa);
+}
+
+static void test_move_bad_args(void **state)
+{
+	struct fake_domain d;
+	struct asid_alloc aa;
+	u16 b = 0;
+
+	(void)state;
+	setup_domain(&aa, &d, 2, 8);
+	assert_int_equal(asid_move_run(&fake_ops, &d, &aa, 1,
+				       ASID_MOVE_ABORT, NULL, &b), -EINVAL);
+	assert_int_equal(asid_move_run(&fake_ops, &d, &aa, 5, ASID_MOVE_FREE,
+				       NULL, &b), -EINVAL);
+	assert_int_equal(asid_move_run(&fake_ops, &d, &aa, 0, ASID_MOVE_FREE,
+				       NULL, &b), -EINVAL);
+	assert_string_equal(d.log, "");
+	assert_int_equal(b, 0);
+	assert_int_equal(asid_kind_of(&aa, 1), ASID_PRIVATE);
+	asid_alloc_destroy(&aa);
+}
+
+/* No ASID for b: nothing is issued and nothing changes. */
+static void test_move_enospc(void **state)
+{
+	struct fake_domain d;
+	struct asid_alloc aa;
+	struct asid_counts c;
+	u16 asid, b = 0;
+
+	(void)state;
+	setup_domain(&aa, &d, 2, 8);
+	while (!asid_alloc_private(&aa, &other_domain, &asid))
+		;
+	assert_int_equal(asid_move_run(&fake_ops, &d, &aa, 1, ASID_MOVE_PIN,
+				       &mm_x, &b), -ENOSPC);
+	assert_string_equal(d.log, "");
+	assert_int_equal(b, 0);
+	assert_cds_on(&d, 1);
+	assert_int_equal(asid_kind_of(&aa, 1), ASID_PRIVATE);
+	assert_ptr_equal(asid_owner(&aa, 1), &d);
+	asid_alloc_counts(&aa, &c);
+	assert_int_equal(c.nr_private, 255);
+	assert_int_equal(c.nr_moving, 0);
+	assert_int_equal(c.nr_free, 0);
+	asid_alloc_destroy(&aa);
+}
+
+/* A failure at the second CD's CFGI, in full. */
+static void test_move_failure_order(void **state)
+{
+	struct fake_domain d;
+	struct asid_alloc aa;
+	u16 b = 0;
+
+	(void)state;
+	setup_domain(&aa, &d, 3, 16);
+	d.fail_at = 5;	/* write cd0, cfgi cd0, sync, write cd1, cfgi cd1 */
+	assert_int_equal(asid_move_run(&fake_ops, &d, &aa, 1, ASID_MOVE_PIN,
+				       &mm_x, &b), -EIO);
+	assert_string_equal(d.log,
+			    "publish 1,3; "
+			    "write cd0 3; cfgi cd0; sync; "
+			    "write cd1 3; FAIL "
+			    "write cd0 1; cfgi cd0; sync; "
+			    "write cd1 1; cfgi cd1; sync; "
+			    "tlbi 3; sync; "
+			    "publish 1; ");
+	assert_int_equal(b, 0);
+	asid_alloc_destroy(&aa);
+}
+
+/*
+ * A failure at every int callback of the forward path in turn: each time
+ * the domain ends as it began, and the allocator too.
+ */
+static void test_move_failure_rollback(void **state)
+{
+	const unsigned int nr_cds = 4;
+	/* 3 per CD, then TLBI and sync. */
+	const unsigned int nr_calls = 3 * nr_cds + 2;
+	struct asid_counts before, after;
+	struct fake_domain d;
+	struct asid_alloc aa;
+	unsigned int k;
+	const char *undo;
+	u16 b;
+
+	(void)state;
+	for (k = 1; k <= nr_calls; k++) {
+		setup_domain(&aa, &d, nr_cds, 16);
+		asid_alloc_counts(&aa, &before);
+		d.fail_at = k;
+		b = 0;
+		assert_true(asid_move_run(&fake_ops, &d, &aa, 1, ASID_MOVE_PIN,
+					  &mm_x, &b) < 0);
+		assert_int_equal(b, 0);
+		assert_cds_on(&d, 1);
+		assert_int_equal(d.nr_targets, 1);
+		assert_int_equal(d.targets[0], 1);
+		assert_int_equal(asid_kind_of(&aa, 1), ASID_PRIVATE);
+		assert_ptr_equal(asid_owner(&aa, 1), &d);
+		assert_int_equal(asid_kind_of(&aa, 3), ASID_FREE);
+		asid_alloc_counts(&aa, &after);
+		assert_memory_equal(&before, &after, sizeof(before));
+		/* b is invalidated before the targets drop it. */
+		undo = strstr(d.log, "FAIL ");
+		assert_non_null(undo);
+		assert_non_null(strstr(undo, "tlbi 3; sync; publish 1; "));
+		assert_null(strstr(undo, "write cd0 3"));
+		asid_alloc_destroy(&aa);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_move_success_order),
+		cmocka_unit_test(test_move_free_end_no_cds),
+		cmocka_unit_test(test_move_bad_args),
+		cmocka_unit_test(test_move_enospc),
+		cmocka_unit_test(test_move_failure_order),
+		cmocka_unit_test(test_move_failure_rollback),
+	};
+
+	return cmocka_run_group_tests_name("asid_move", tests, NULL, NULL);
+}
