@@ -198,6 +198,14 @@ int asid_free_private(struct asid_alloc *aa, u16 asid)
 	return 0;
 }
 
+/* @asid becomes a CPU ASID pinned once, for @owner's mm. */
+static void asid_make_pinned(struct asid_alloc *aa, u16 asid, void *owner)
+{
+	asid_set_kind(aa, asid, ASID_PINNED);
+	aa->slot[asid].owner = owner;
+	aa->slot[asid].pins = 1;
+}
+
 /**
  * asid_pin_shared() - take a CPU ASID for the SVA domains of one mm
  * @aa: the allocator
@@ -227,9 +235,7 @@ int asid_pin_shared(struct asid_alloc *aa, u16 asid, void *owner,
 	slot = &aa->slot[asid];
 	switch (slot->kind) {
 	case ASID_FREE:
-		asid_set_kind(aa, asid, ASID_PINNED);
-		slot->owner = owner;
-		slot->pins = 1;
+		asid_make_pinned(aa, asid, owner);
 		return 0;
 	case ASID_PINNED:
 		if (slot->owner != owner)
@@ -301,19 +307,14 @@ int asid_begin_move(struct asid_alloc *aa, u16 asid)
 int asid_end_move(struct asid_alloc *aa, u16 asid, enum asid_move_end end,
 		  void *owner)
 {
-	struct asid_slot *slot;
-
 	if (!asid_in_range(aa, asid) || aa->slot[asid].kind != ASID_MOVING)
 		return -EINVAL;
-	slot = &aa->slot[asid];
 	switch (end) {
 	case ASID_MOVE_ABORT:
 		asid_set_kind(aa, asid, ASID_PRIVATE);
 		return 0;
 	case ASID_MOVE_PIN:
-		asid_set_kind(aa, asid, ASID_PINNED);
-		slot->owner = owner;
-		slot->pins = 1;
+		asid_make_pinned(aa, asid, owner);
 		return 0;
 	case ASID_MOVE_FREE:
 		asid_set_kind(aa, asid, ASID_FREE);
