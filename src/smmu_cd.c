@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Encoding of the stage-1 Context Descriptor of an SVA domain (IHI 0070
+ * section 5.4). Pure logic: compiled into the module and into the host unit
+ * tests.
+ */
+#include <linux/bitfield.h>
+
+#include "smmu_cd.h"
+
+/**
+ * smmu_encode_sva_cd() - the CD words for a process's page tables
+ * @cd: the four words (0 to 3), in CPU byte order
+ * @params: what the context needs
+ *
+ * The context walks the process's TTB0 with the CPU's own attributes
+ * (granule, walk cacheability, shareability, MAIR), faults on accesses to
+ * the upper range (EPD1: the kernel's half is not the device's), and uses
+ * 64-bit translation tables. R and A record faults and report them as
+ * aborts rather than silently (which a terminate model also requires).
+ */
+void smmu_encode_sva_cd(u64 cd[4], const struct smmu_sva_cd *params)
+{
+	cd[0] = FIELD_PREP(SMMU_CD0_T0SZ, 64 - params->va_bits) |
+		FIELD_PREP(SMMU_CD0_TG0, params->tg0) |
+		FIELD_PREP(SMMU_CD0_IR0, SMMU_CD_RGN_WBWA) |
+		FIELD_PREP(SMMU_CD0_OR0, SMMU_CD_RGN_WBWA) |
+		FIELD_PREP(SMMU_CD0_SH0, SMMU_CD_SH_IS) |
+		SMMU_CD0_EPD1 | SMMU_CD0_V |
+		FIELD_PREP(SMMU_CD0_IPS, params->ips) |
+		SMMU_CD0_AA64 | SMMU_CD0_R | SMMU_CD0_A |
+		(params->stall ? SMMU_CD0_S : 0) |
+		(params->shared ? 0 : SMMU_CD0_ASET) |
+		FIELD_PREP(SMMU_CD0_ASID, params->asid);
+	cd[1] = params->ttb0 & SMMU_CD1_TTB0;
+	cd[2] = 0;
+	cd[3] = params->mair;
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Encoding of the SMMUv3 commands smmu-btm issues (IHI 0070 chapter 4).
+ * Pure logic: compiled into the module and into the host unit tests.
+ */
+#include <linux/bitfield.h>
+
+#include "smmu_cmds.h"
+
+/**
+ * smmu_cmd_cfgi_cd() - CMD_CFGI_CD: forget the cached copy of one CD
+ * @cmd: filled in
+ * @sid: StreamID of the master
+ * @ssid: SubstreamID whose CD changed
+ * @leaf: only the CD itself changed, not a level-1 descriptor above it
+ */
+void smmu_cmd_cfgi_cd(struct smmu_cmd *cmd, u32 sid, u32 ssid, bool leaf)
+{
+	cmd->dw[0] = FIELD_PREP(SMMU_CMD0_OP, SMMU_CMD_CFGI_CD) |
+		     FIELD_PREP(SMMU_CFGI0_SSID, ssid) |
+		     FIELD_PREP(SMMU_CFGI0_SID, sid);
+	cmd->dw[1] = leaf ? SMMU_CFGI1_LEAF : 0;
+}
+
+/**
+ * smmu_cmd_tlbi_asid() - invalidate every entry of one ASID
+ * @cmd: filled in
+ * @asid: the ASID
+ * @el2: the SMMU's stage-1 contexts are in the EL2-E2H StreamWorld (VHE
+ *	 host), so CMD_TLBI_EL2_ASID; else CMD_TLBI_NH_ASID with VMID 0, the
+ *	 host's
+ */
+void smmu_cmd_tlbi_asid(struct smmu_cmd *cmd, u16 asid, bool el2)
+{
+	cmd->dw[0] = FIELD_PREP(SMMU_CMD0_OP, el2 ? SMMU_CMD_TLBI_EL2_ASID :
+						    SMMU_CMD_TLBI_NH_ASID) |
+		     FIELD_PREP(SMMU_TLBI0_ASID, asid);
+	cmd->dw[1] = 0;
+}
+
+/**
+ * smmu_cmd_tlbi_va() - invalidate one ASID's entries for one address
+ * @cmd: filled in
+ * @asid: the ASID
+ * @va: the address; bits below 12 are ignored
+ * @leaf: only last-level (leaf) entries need to go
+ * @el2: as for smmu_cmd_tlbi_asid()
+ *
+ * A single-address form: no range (NUM, SCALE and TG are 0), so it applies
+ * whatever the translation granule.
+ */
+void smmu_cmd_tlbi_va(struct smmu_cmd *cmd, u16 asid, u64 va, bool leaf,
+		      bool el2)
+{
+	cmd->dw[0] = FIELD_PREP(SMMU_CMD0_OP, el2 ? SMMU_CMD_TLBI_EL2_VA :
+						    SMMU_CMD_TLBI_NH_VA) |
+		     FIELD_PREP(SMMU_TLBI0_ASID, asid);
+	cmd->dw[1] = (va & SMMU_TLBI1_ADDR) | (leaf ? SMMU_TLBI1_LEAF : 0);
+}
+
+/* Index of the most significant set bit, plus one; 0 for 0. */
+static unsigned int bits_needed(u64 x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+/**
+ * smmu_cmd_atc_inv() - CMD_ATC_INV covering a range of addresses
+ * @cmd: filled in
+ * @sid: StreamID of the ATS master
+ * @ssid: its SubstreamID (PASID), used when @ssv
+ * @ssv: the invalidation is for that SubstreamID only
+ * @start: first address of the range
+ * @size: length of the range in bytes; 0 means the whole address space
+ *
+ * The command names a naturally aligned block of 2^Size 4KB pages, so the
+ * smallest such block that holds the whole range is used: an ATC
+ * invalidation may only ever be wider than asked, never narrower.
+ */
+void smmu_cmd_atc_inv(struct smmu_cmd *cmd, u32 sid, u32 ssid, bool ssv,
+		      u64 start, u64 size)
+{
+	u64 first = start >> 12, last, addr = 0;
+	unsigned int span = SMMU_ATC_SIZE_ALL;
+
+	if (size && start + size - 1 >= start) {
+		last = (start + size - 1) >> 12;
+		/* The block's size is where the first and last pages differ. */
+		span = bits_needed(first ^ last);
+		addr = (first & ~((1ULL << span) - 1)) << 12;
+	}
+	cmd->dw[0] = FIELD_PREP(SMMU_CMD0_OP, SMMU_CMD_ATC_INV) |
+		     (ssv ? SMMU_ATC0_SSV | FIELD_PREP(SMMU_ATC0_SSID, ssid) : 0) |
+		     FIELD_PREP(SMMU_ATC0_SID, sid);
+	cmd->dw[1] = (addr & SMMU_ATC1_ADDR) | FIELD_PREP(SMMU_ATC1_SIZE, span);
+}
