@@ -17,6 +17,21 @@ run_test() {
 	fi
 }
 
+# report NAME PASS|FAIL [WHY]: a result found by other means than a test
+# function (the in-guest test module's checks).
+report() {
+	name=$1
+	result=$2
+	shift 2
+	if [ "$result" = PASS ]; then
+		PASSED=$((PASSED + 1))
+		echo "SMMUBTM-TEST $name PASS"
+	else
+		FAILED=$((FAILED + 1))
+		echo "SMMUBTM-TEST $name FAIL ${*:-(no reason given)}"
+	fi
+}
+
 fail() {
 	FAIL_WHY="$*"
 	return 1

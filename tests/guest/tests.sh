@@ -176,6 +176,29 @@ t_enable_force() {
 	[ "$r" = no-btm ] || fail "reason '$r' under force, expected no-btm"
 }
 
+# The in-guest test module's checks, each reported as ktest/<name> (once,
+# though insmod may try a failing load twice). The load must succeed exactly
+# when every check passed.
+run_ktest() {
+	if insmod /smmu_btm_ktest.ko 2>/dev/null; then
+		loaded=yes
+		rmmod smmu_btm_ktest
+	else
+		loaded=no
+	fi
+	dmesg | sed -n 's/.*smmu_btm_ktest: CHECK \([^ ]*\) \(PASS\|FAIL\) *\(.*\)/\1 \2 \3/p' |
+		awk '!seen[$0]++' >/tmp/ktest
+	[ -s /tmp/ktest ] || report ktest/ran FAIL "the test module printed no check"
+	while read -r name result why; do
+		report "ktest/$name" "$result" "$why"
+	done </tmp/ktest
+	if grep -q ' FAIL' /tmp/ktest; then
+		[ "$loaded" = no ] || report ktest/load-fails-on-failure FAIL "loaded despite a failed check"
+	else
+		[ "$loaded" = yes ] || report ktest/load FAIL "insmod failed with every check passing"
+	fi
+}
+
 run_all() {
 	run_test kernel t_kernel
 	run_test exception-level t_exception_level
@@ -198,6 +221,7 @@ run_all() {
 	run_test reload t_reload
 	run_test enable-force t_enable_force
 	run_test disk-after-unload t_disk_after_unload
+	run_ktest
 }
 
 # make demo: load, show the status, unload.
