@@ -12,8 +12,6 @@
 
 #include "btm_decision.h"
 
-struct module;
-
 /* Every driver function and variable smmu-btm uses; see binding.c. */
 enum btm_sym {
 	BTM_SYM_OPS,
@@ -52,7 +50,7 @@ struct btm_binding {
 
 int btm_check_kernel(struct btm_binding *binding);
 int btm_bind_symbols(struct btm_binding *binding, const void *driver_ops,
-		     const struct module *driver, const char *missing);
+		     const char *missing);
 const char *btm_sym_name(enum btm_sym sym);
 
 int btm_kallsyms_init(void);

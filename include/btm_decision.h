@@ -49,7 +49,7 @@ struct btm_cpu_facts {
  * @driver_btm: the driver's feature word already has its BTM bit
  * @s1_s2vmid_zero: the driver writes STE.S2VMID = 0 for stage-1-only
  *		    streams, so an NS-EL1 host's broadcasts (VMID 0) match
- * @kvm: KVM is initialised on this host
+ * @kvm: KVM can run guests here (built in, and the kernel owns EL2 with VHE)
  */
 struct btm_kernel_facts {
 	enum btm_driver_gen driver_gen;

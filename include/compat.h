@@ -11,6 +11,10 @@
 struct module;
 
 /* The parameters of a kallsyms_on_each_symbol() callback. */
+#if defined(HAVE_KALLSYMS_EACH_MODULE_ARG) == \
+	defined(HAVE_KALLSYMS_EACH_NO_MODULE_ARG)
+#error "kallsyms_on_each_symbol(): not exactly one known form (generated/conftest.h.log)"
+#endif
 #ifdef HAVE_KALLSYMS_EACH_MODULE_ARG
 #define BTM_KSYM_CB_PARAMS \
 	void *data, const char *name, struct module *mod, unsigned long addr

@@ -14,7 +14,7 @@ struct mm_struct;
 
 u16 btm_sva_pin_asid(struct mm_struct *mm);
 void btm_sva_unpin_asid(struct mm_struct *mm);
-void btm_sva_cd_params(struct mm_struct *mm, u16 asid, bool shared,
-		       struct smmu_sva_cd *params);
+int btm_sva_cd_params(struct mm_struct *mm, u16 asid, bool shared,
+		      struct smmu_sva_cd *params);
 
 #endif /* SMMU_BTM_SVA_MM_H */

@@ -7,9 +7,9 @@
  * written by scripts/gen-layout) and are only trusted once the running
  * kernel's BTF is shown to be the one they were read from. Functions and
  * data come from kallsyms, each checked to be exactly one symbol of that
- * name (or of that name with a known compiler-clone suffix), to start at
- * the address found, and to lie in the driver's module or, for a built-in
- * driver, in the kernel image's text or data.
+ * name (a known compiler clone only where smmu-btm never calls it), to
+ * start at the address found, and to lie in the kernel image's text or data
+ * (the driver is built in; a modular one is refused).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,15 +32,18 @@
  * @name: its name in the driver's source
  * @gens: the driver generations that require it
  * @data: a variable (else a function)
- * @is_ops: the driver's iommu_ops, which the iommu core also hands out:
- *	    the one to take when several symbols share the name (arm-smmu, the
- *	    SMMUv2 driver, has its own arm_smmu_ops)
+ * @is_ops: the driver's iommu_ops, which the iommu core also hands out: the
+ *	    symbol must be that very address (arm-smmu, the SMMUv2 driver,
+ *	    has its own arm_smmu_ops)
+ * @clone_ok: smmu-btm only locates this function and never calls it, so a
+ *	      GCC clone of it (another calling convention) will do
  */
 struct btm_sym_spec {
 	const char *name;
 	unsigned int gens;
 	bool data;
 	bool is_ops;
+	bool clone_ok;
 };
 
 /*
@@ -78,10 +81,14 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	[BTM_SYM_MAKE_S1_CD] = { "arm_smmu_make_s1_cd",
 		GEN(DOMAIN) | GEN(INVS) },
 	[BTM_SYM_DOMAIN_FINALISE] = { "arm_smmu_domain_finalise",
-		GEN(DOMAIN) | GEN(INVS) },
+		GEN(DOMAIN) | GEN(INVS), .clone_ok = true },
 };
 
-/* Suffixes GCC gives the clones its IPA passes make of a static function. */
+/*
+ * Suffixes GCC gives the clones its IPA passes make of a static function.
+ * A clone has its own calling convention (or is a fragment), so it stands
+ * in for the function only where smmu-btm never calls it.
+ */
 static const char *const clone_suffixes[] = {
 	".constprop.0", ".isra.0", ".part.0",
 };
@@ -89,11 +96,24 @@ static const char *const clone_suffixes[] = {
 /* Candidates kept per symbol: enough to pick arm_smmu_ops among two. */
 #define MAX_CANDIDATES	4
 
+/**
+ * struct sym_candidates - what kallsyms holds under one table name
+ * @exact: symbols of exactly that name
+ * @clones: symbols of that name with a clone suffix
+ * @addr: the first MAX_CANDIDATES exact ones
+ * @clone_addr: the first clone
+ */
+struct sym_candidates {
+	unsigned int exact;
+	unsigned int clones;
+	unsigned long addr[MAX_CANDIDATES];
+	unsigned long clone_addr;
+};
+
 struct sym_search {
 	const char *names[BTM_SYM_NR];
 	unsigned int gens;
-	unsigned int count[BTM_SYM_NR];
-	unsigned long addr[BTM_SYM_NR][MAX_CANDIDATES];
+	struct sym_candidates found[BTM_SYM_NR];
 };
 
 /**
@@ -107,37 +127,47 @@ const char *btm_sym_name(enum btm_sym sym)
 	return btm_syms[sym].name;
 }
 
-/* @found is @want, or @want followed by one known clone suffix. */
-static bool name_matches(const char *found, const char *want)
+/* 0 if @found is not @want, 1 if it is exactly, 2 if it is a clone of it. */
+static int name_matches(const char *found, const char *want)
 {
 	size_t len = strlen(want);
 	unsigned int i;
 
 	if (strncmp(found, want, len))
-		return false;
+		return 0;
 	if (!found[len])
-		return true;
+		return 1;
 	for (i = 0; i < ARRAY_SIZE(clone_suffixes); i++)
 		if (!strcmp(found + len, clone_suffixes[i]))
-			return true;
-	return false;
+			return 2;
+	return 0;
 }
 
 static int search_cb(void *data, const char *name, unsigned long addr)
 {
 	struct sym_search *search = data;
+	struct sym_candidates *c;
 	unsigned int i;
 
 	/* Every name in the table starts so: skip the rest cheaply. */
 	if (strncmp(name, "arm_smmu_", 9) && strncmp(name, "smmu_btm_", 9))
 		return 0;
 	for (i = 0; i < BTM_SYM_NR; i++) {
-		if (!(search->gens & btm_syms[i].gens) ||
-		    !name_matches(name, search->names[i]))
+		if (!(search->gens & btm_syms[i].gens))
 			continue;
-		if (search->count[i] < MAX_CANDIDATES)
-			search->addr[i][search->count[i]] = addr;
-		search->count[i]++;
+		c = &search->found[i];
+		switch (name_matches(name, search->names[i])) {
+		case 1:
+			if (c->exact < MAX_CANDIDATES)
+				c->addr[c->exact] = addr;
+			c->exact++;
+			break;
+		case 2:
+			if (!c->clones)
+				c->clone_addr = addr;
+			c->clones++;
+			break;
+		}
 	}
 	return 0;
 }
@@ -169,30 +199,22 @@ static bool in_image(unsigned long addr, bool data,
 }
 
 /*
- * sprint_symbol() must name the symbol itself ("name+0x0/size", with a
- * clone suffix at most), tagged with @driver's name when the driver is a
- * module, else inside the kernel image's text or data.
+ * sprint_symbol() must name the symbol itself ("name+0x0/size", or the
+ * clone's name where a clone is accepted), with no module tag, inside the
+ * kernel image's text or data.
  */
 static int check_symbol(const char *want, unsigned long addr, bool data,
-			const struct module *driver,
 			const struct image_bounds *bounds)
 {
-	char buf[KSYM_SYMBOL_LEN], expect[MODULE_NAME_LEN + 3] = "";
-	char *offset, *tag;
+	char buf[KSYM_SYMBOL_LEN];
+	char *offset;
 
 	sprint_symbol(buf, addr);
 	offset = strchr(buf, '+');
-	tag = strchr(buf, ' ');
-	if (!offset || strncmp(offset, "+0x0/", 5))
+	if (!offset || strncmp(offset, "+0x0/", 5) || strchr(offset, ' '))
 		goto bad;
 	*offset = '\0';
-	if (!name_matches(buf, want))
-		goto bad;
-	if (driver)
-		snprintf(expect, sizeof(expect), " [%s]", driver->name);
-	if (strcmp(tag ? tag : "", expect))
-		goto bad;
-	if (!driver && !in_image(addr, data, bounds))
+	if (!name_matches(buf, want) || !in_image(addr, data, bounds))
 		goto bad;
 	return 0;
 bad:
@@ -202,24 +224,65 @@ bad:
 	return -EINVAL;
 }
 
+/* The one address table entry @i stands for, or 0 after one line. */
+static unsigned long resolve(const struct sym_search *search, unsigned int i,
+			     const void *driver_ops)
+{
+	const struct btm_sym_spec *spec = &btm_syms[i];
+	const struct sym_candidates *c = &search->found[i];
+	const char *release = init_utsname()->release;
+	char buf[KSYM_SYMBOL_LEN];
+	unsigned int j;
+
+	if (spec->is_ops) {
+		for (j = 0; j < min(c->exact, MAX_CANDIDATES); j++)
+			if (c->addr[j] == (unsigned long)driver_ops)
+				return c->addr[j];
+		pr_err("%s: none of the %u symbols %s is the driver's iommu_ops; not loading\n",
+		       release, c->exact, spec->name);
+		return 0;
+	}
+	if (c->exact == 1)
+		return c->addr[0];
+	if (c->exact > 1) {
+		pr_err("%s: driver symbol %s is ambiguous (%u symbols); not loading\n",
+		       release, spec->name, c->exact);
+		return 0;
+	}
+	if (c->clones == 1 && spec->clone_ok)
+		return c->clone_addr;
+	if (c->clones) {
+		sprint_symbol(buf, c->clone_addr);
+		pr_err("%s: driver symbol %s exists only as the compiler clone %s (%u), whose calling convention is not the source's; not loading\n",
+		       release, spec->name, buf, c->clones);
+		return 0;
+	}
+	pr_err("%s: required driver symbol %s not found%s; not loading\n",
+	       release, spec->name, search->names[i] == spec->name ? "" :
+	       " (test_missing_symbol hid it)");
+	return 0;
+}
+
 /**
  * btm_bind_symbols() - resolve and validate every symbol the generation needs
  * @binding: @binding->gen set by btm_check_kernel(); filled in
  * @driver_ops: the driver's iommu_ops, as the iommu core holds them
- * @driver: the driver's module, or NULL when it is built in
  * @missing: test hook: a symbol name to look up under a name that cannot
  *	     exist, to exercise the refusal; NULL normally
+ *
+ * The driver is built into the kernel image (btm_check_kernel()'s caller
+ * refuses a modular one), so kallsyms_on_each_symbol() sees all of it.
  *
  * Return: 0, or a negative errno after one line naming the symbol at fault
  * and the kernel release.
  */
 int btm_bind_symbols(struct btm_binding *binding, const void *driver_ops,
-		     const struct module *driver, const char *missing)
+		     const char *missing)
 {
-	const char *release = init_utsname()->release;
-	struct image_bounds bounds = {};
+	struct image_bounds bounds;
 	struct sym_search *search;
-	unsigned int i, j;
+	unsigned long addr;
+	unsigned int i;
 	int ret = 0;
 
 	search = kzalloc(sizeof(*search), GFP_KERNEL);
@@ -230,42 +293,18 @@ int btm_bind_symbols(struct btm_binding *binding, const void *driver_ops,
 		search->names[i] = missing && !strcmp(missing, btm_syms[i].name) ?
 				   "smmu_btm_test_missing_symbol" :
 				   btm_syms[i].name;
-
-	if (!driver)
-		get_image_bounds(&bounds);
+	get_image_bounds(&bounds);
 	btm_kallsyms_for_each(search_cb, search);
 
 	binding->required = 0;
 	binding->resolved = 0;
-	for (i = 0; i < BTM_SYM_NR && !ret; i++) {
-		const struct btm_sym_spec *spec = &btm_syms[i];
-		unsigned long addr = 0;
-
-		if (!(search->gens & spec->gens))
+	for (i = 0; i < BTM_SYM_NR; i++) {
+		if (!(search->gens & btm_syms[i].gens))
 			continue;
 		binding->required++;
-		if (!search->count[i]) {
-			pr_err("%s: required driver symbol %s not found%s; not loading\n",
-			       release, spec->name,
-			       search->names[i] == spec->name ? "" :
-			       " (test_missing_symbol hid it)");
-			ret = -ENOENT;
-			break;
-		}
-		if (search->count[i] == 1) {
-			addr = search->addr[i][0];
-		} else if (spec->is_ops) {
-			for (j = 0; j < min(search->count[i], MAX_CANDIDATES); j++)
-				if (search->addr[i][j] == (unsigned long)driver_ops)
-					addr = search->addr[i][j];
-		}
-		if (!addr) {
-			pr_err("%s: driver symbol %s is ambiguous (%u symbols); not loading\n",
-			       release, spec->name, search->count[i]);
-			ret = -EINVAL;
-			break;
-		}
-		ret = check_symbol(spec->name, addr, spec->data, driver, &bounds);
+		addr = resolve(search, i, driver_ops);
+		ret = addr ? check_symbol(btm_syms[i].name, addr,
+					  btm_syms[i].data, &bounds) : -ENOENT;
 		if (ret)
 			break;
 		binding->addr[i] = addr;
@@ -330,7 +369,11 @@ int btm_check_kernel(struct btm_binding *binding)
 		return -EINVAL;
 	}
 	ret = file_crc32("/sys/kernel/btf/vmlinux", &crc, &size);
-	if (ret == -ENOENT) {
+	/*
+	 * Only a kernel built without BTF may lack the file; elsewhere its
+	 * absence (another mount namespace, a chroot) must not skip the check.
+	 */
+	if (ret == -ENOENT && !IS_ENABLED(CONFIG_DEBUG_INFO_BTF)) {
 		binding->btf = "unavailable";
 		return 0;
 	}
@@ -364,9 +407,9 @@ static bool feature_agrees(u32 features, u32 bit, bool id_reg)
  *
  * The driver keeps its struct arm_smmu_device as the platform device's
  * driver data. Before anything in it is trusted, the fields read through the
- * BTF layout must agree with what is known independently: it points back at
- * the SMMU's device, embeds the iommu_device the core holds, and its ASID
- * width and features match the ID registers.
+ * BTF layout must agree with what is known independently: it embeds the
+ * iommu_device the core holds, points back at the SMMU's device, and its
+ * ASID width and features match the ID registers.
  *
  * Return: 0, or -EINVAL after one line naming the field that disagrees.
  */
@@ -380,13 +423,14 @@ int btm_bind_smmu(struct btm_smmu *smmu)
 	BUILD_BUG_ON(BTM_SIZE_arm_smmu_device__features != sizeof(u32));
 	BUILD_BUG_ON(BTM_SIZE_arm_smmu_device__asid_bits != sizeof(u32));
 
+	/* First the check that reads no memory, then the fields. */
 	if (!drv)
 		field = "driver data";
-	else if (DRV_FIELD(drv, struct device *, dev) != smmu->hwdev)
-		field = "arm_smmu_device.dev";
 	else if ((char *)drv + BTM_OFF_arm_smmu_device__iommu !=
 		 (char *)smmu->iommu)
 		field = "arm_smmu_device.iommu";
+	else if (DRV_FIELD(drv, struct device *, dev) != smmu->hwdev)
+		field = "arm_smmu_device.dev";
 	else if (DRV_FIELD(drv, u32, asid_bits) != smmu->feat.asid_bits)
 		field = "arm_smmu_device.asid_bits";
 	if (field)

@@ -26,7 +26,7 @@ static const struct btm_erratum btm_errata[] = {
 		.implementer = IIDR_IMPLEMENTER_ARM,
 		.product_id = 0x487,
 		.part = "MMU-700",
-		.errata = "2812531 and others (the driver clears BTM on every MMU-700)",
+		.errata = "several (the driver clears BTM on every MMU-700 for \"many errata\")",
 	},
 	{
 		.implementer = IIDR_IMPLEMENTER_ARM,

@@ -55,14 +55,14 @@ static struct btm_smmu *smmu_add(struct discovery *disc,
 
 	smmu = kzalloc(sizeof(*smmu), GFP_KERNEL);
 	if (!smmu)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	/*
 	 * Pin the driver when it is a module: the module reads its registers
 	 * and, later, its structures, for as long as it is loaded.
 	 */
 	if (!try_module_get(hwdev->driver->owner)) {
 		kfree(smmu);
-		return NULL;
+		return ERR_PTR(-ENODEV);
 	}
 	smmu->driver = hwdev->driver->owner;
 	smmu->iommu = iommu;
@@ -86,8 +86,8 @@ static int note_client(struct device *dev, void *data)
 	smmu = smmu_lookup(disc, iommu);
 	if (!smmu)
 		smmu = smmu_add(disc, iommu, iommu->dev->parent);
-	if (!smmu)
-		return -ENOMEM;
+	if (IS_ERR(smmu))
+		return PTR_ERR(smmu);
 	smmu->clients++;
 	return 0;
 }

@@ -2,7 +2,11 @@
 /*
  * kallsyms for a module: kallsyms_lookup_name() is not exported since v5.7,
  * but a kprobe registered on it by name reports its address. Both it and
- * kallsyms_on_each_symbol() are then called through pointers.
+ * kallsyms_on_each_symbol() are then called through pointers, at load only,
+ * to resolve the table in binding.c: upstream un-exported them to keep
+ * modules off non-exported symbols, and reaching the driver's private
+ * functions is exactly what this module must do, with every address
+ * validated before use. Needs CONFIG_KPROBES (dkms.conf requires it).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

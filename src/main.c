@@ -13,13 +13,14 @@
 #include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/panic.h>
+#include <linux/utsname.h>
 
 #include "smmu_btm.h"
 
 static char *enable = "auto";
 module_param(enable, charp, 0444);
 MODULE_PARM_DESC(enable,
-		 "Use broadcast TLB maintenance: auto (where the SMMU, CPU and kernel allow it), off, or force (field trials only: overrides known errata and the VMID condition; taints the kernel)");
+		 "Use broadcast TLB maintenance: auto (where the SMMU, CPU and kernel allow it), off, or force (field trials only: overrides a known erratum or the VMID condition, never missing hardware; taints the kernel)");
 
 static char *test_missing_symbol;
 module_param(test_missing_symbol, charp, 0400);
@@ -51,9 +52,29 @@ static int __init smmu_btm_bind(void)
 		pr_err("no arm-smmu-v3 SMMU translates for any device; not loading\n");
 		return -ENODEV;
 	}
+	/*
+	 * One driver binding serves every SMMU: they must share the driver's
+	 * ops, and the driver must be built in, where kallsyms_on_each_symbol()
+	 * sees its symbols.
+	 */
 	first = list_first_entry(&state.smmus, struct btm_smmu, node);
-	ret = btm_bind_symbols(&state.binding, first->iommu->ops, first->driver,
-			       test_missing_symbol);
+	list_for_each_entry(smmu, &state.smmus, node) {
+		if (smmu->driver) {
+			pr_err("%s: arm-smmu-v3 is a module (%s) on this kernel, which smmu-btm does not support yet; not loading\n",
+			       init_utsname()->release, module_name(smmu->driver));
+			ret = -EOPNOTSUPP;
+		} else if (smmu->iommu->ops != first->iommu->ops) {
+			pr_err("%s: %s and %s have different iommu_ops; not loading\n",
+			       init_utsname()->release, dev_name(first->hwdev),
+			       dev_name(smmu->hwdev));
+			ret = -EINVAL;
+		}
+		if (ret)
+			break;
+	}
+	if (!ret)
+		ret = btm_bind_symbols(&state.binding, first->iommu->ops,
+				       test_missing_symbol);
 	list_for_each_entry(smmu, &state.smmus, node) {
 		if (ret)
 			break;
@@ -96,13 +117,10 @@ static int __init smmu_btm_init(void)
 		return ret;
 	smmu_btm_decide();
 
+	/* The status is diagnostics: without debugfs the module still works. */
 	ret = smmu_btm_status_init(&state);
-	if (ret) {
-		pr_err("cannot create the status file in debugfs (%d); not loading\n",
-		       ret);
-		smmu_btm_forget(&state.smmus);
-		return ret;
-	}
+	if (ret)
+		pr_warn("no status file: debugfs is unavailable (%d)\n", ret);
 	if (state.mode == BTM_MODE_FORCE) {
 		pr_warn("enable=force: known problems are overridden, for field trials only; tainting the kernel\n");
 		add_taint(TAINT_USER, LOCKDEP_STILL_OK);

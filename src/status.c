@@ -107,12 +107,17 @@ int smmu_btm_status_init(const struct btm_state *state)
 	struct dentry *file;
 
 	status_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	if (IS_ERR(status_dir))
-		return PTR_ERR(status_dir);
+	if (IS_ERR(status_dir)) {
+		int ret = PTR_ERR(status_dir);
+
+		status_dir = NULL;
+		return ret;
+	}
 	file = debugfs_create_file("status", 0400, status_dir, (void *)state,
 				   &status_fops);
 	if (IS_ERR(file)) {
 		debugfs_remove(status_dir);
+		status_dir = NULL;
 		return PTR_ERR(file);
 	}
 	return 0;

@@ -6,17 +6,23 @@
  * rollover on the CPU never hands it to another mm while a device uses it.
  */
 #include <linux/bitfield.h>
+#include <linux/errno.h>
+#include <linux/minmax.h>
 #include <linux/mm_types.h>
+#include <linux/sizes.h>
+#include <asm/cpufeature.h>
 #include <asm/memory.h>
 #include <asm/mmu_context.h>
 #include <asm/sysreg.h>
 
 #include "sva_mm.h"
 
-/* TCR_EL1 fields (Arm ARM D19.2): the CD mirrors the CPU's TTBR0 walk. */
+/* TCR_EL1.T0SZ and .DS, ID_AA64MMFR0_EL1.PARange (Arm ARM D19.2) */
 #define TCR_EL1_T0SZ_FIELD	GENMASK_ULL(5, 0)
-#define TCR_EL1_TG0_FIELD	GENMASK_ULL(15, 14)
-#define TCR_EL1_IPS_FIELD	GENMASK_ULL(34, 32)
+#define TCR_EL1_DS_BIT		BIT_ULL(59)
+#define MMFR0_PARANGE		GENMASK_ULL(3, 0)
+/* PARange of the kernel's physical address width (arm64: 48 or 52 bits) */
+#define KERNEL_PARANGE		(CONFIG_ARM64_PA_BITS == 52 ? 6 : 5)
 
 /**
  * btm_sva_pin_asid() - pin @mm's CPU ASID
@@ -41,6 +47,19 @@ void btm_sva_unpin_asid(struct mm_struct *mm)
 	arm64_mm_context_put(mm);
 }
 
+/* CD.TG0 for the kernel's page size (the CPU's TCR_EL1.TG0 encoding). */
+static unsigned int page_size_tg0(void)
+{
+	switch (PAGE_SIZE) {
+	case SZ_64K:
+		return SMMU_CD_TG0_64K;
+	case SZ_16K:
+		return SMMU_CD_TG0_16K;
+	default:
+		return SMMU_CD_TG0_4K;
+	}
+}
+
 /**
  * btm_sva_cd_params() - the CD parameters for @mm's page tables
  * @mm: the process's mm
@@ -48,21 +67,32 @@ void btm_sva_unpin_asid(struct mm_struct *mm)
  * @shared: @asid is @mm's pinned CPU ASID (CD.ASET = 0)
  * @params: filled in
  *
- * Granule, input and output sizes come from the CPU's own TCR_EL1 and the
- * attribute indexes from its MAIR_EL1, both the same on every CPU, so the
- * SMMU reads the page tables exactly as the CPU does.
+ * The input size is the CPU's own (TCR_EL1.T0SZ, the same on every CPU),
+ * the granule the kernel's page size, the output size the one the kernel
+ * gives its CPUs (the system-wide PARange, capped at the kernel's physical
+ * address width), and the attribute indexes the CPU's MAIR_EL1, so the SMMU
+ * reads the page tables exactly as the CPU does.
+ *
+ * Return: 0, or -EOPNOTSUPP when the CPU uses 52-bit addresses with a 4KB
+ * or 16KB granule (TCR_EL1.DS, LPA2): such page tables have another
+ * descriptor format, which this CD does not describe.
  */
-void btm_sva_cd_params(struct mm_struct *mm, u16 asid, bool shared,
-		       struct smmu_sva_cd *params)
+int btm_sva_cd_params(struct mm_struct *mm, u16 asid, bool shared,
+		      struct smmu_sva_cd *params)
 {
 	u64 tcr = read_sysreg(tcr_el1);
 
+	if (tcr & TCR_EL1_DS_BIT)
+		return -EOPNOTSUPP;
 	params->asid = asid;
 	params->shared = shared;
 	params->ttb0 = virt_to_phys(mm->pgd);
 	params->va_bits = 64 - FIELD_GET(TCR_EL1_T0SZ_FIELD, tcr);
-	params->tg0 = FIELD_GET(TCR_EL1_TG0_FIELD, tcr);
-	params->ips = FIELD_GET(TCR_EL1_IPS_FIELD, tcr);
+	params->tg0 = page_size_tg0();
+	params->ips = min_t(unsigned int, KERNEL_PARANGE,
+			    FIELD_GET(MMFR0_PARANGE,
+				      read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1)));
 	params->mair = read_sysreg(mair_el1);
 	params->stall = false;
+	return 0;
 }

@@ -22,6 +22,8 @@
 
 /* TTBR1_EL1.ASID: Linux sets TCR_EL1.A1, so TTBR1 holds the live ASID. */
 #define TTBR_ASID	GENMASK_ULL(63, 48)
+/* TCR_EL1.DS: 52-bit addresses with 4KB or 16KB granules (LPA2) */
+#define KTEST_TCR_DS		BIT_ULL(59)
 
 static unsigned int failed;
 
@@ -73,13 +75,25 @@ static void check_pinned_sva_cd(struct mm_struct *mm)
 	if (again)
 		btm_sva_unpin_asid(mm);
 
-	btm_sva_cd_params(mm, asid, true, &params);
+	/* With LPA2 the CD must be refused, and there is nothing to check. */
+	if (btm_sva_cd_params(mm, asid, true, &params)) {
+		check("cd-refused-only-for-lpa2", tcr & KTEST_TCR_DS,
+		      "refused with TCR_EL1 %#llx", tcr);
+		btm_sva_unpin_asid(mm);
+		return;
+	}
+	check("cd-built-without-lpa2", !(tcr & KTEST_TCR_DS), "TCR_EL1 %#llx", tcr);
 	smmu_encode_sva_cd(cd, &params);
 	check("cd-aset-0", !(cd[0] & SMMU_CD0_ASET), "CD0 %#llx", cd[0]);
 	check("cd-asid", FIELD_GET(SMMU_CD0_ASID, cd[0]) == asid,
 	      "CD0 %#llx, ASID %u", cd[0], asid);
 	check("cd-ttb0", cd[1] == (virt_to_phys(mm->pgd) & SMMU_CD1_TTB0),
 	      "CD1 %#llx, pgd at %pa", cd[1], &(phys_addr_t){ virt_to_phys(mm->pgd) });
+	/*
+	 * The CD takes its granule from PAGE_SIZE and its output size from
+	 * the sanitised PARange; this CPU's TCR_EL1, set up by the kernel
+	 * from the same facts, must agree.
+	 */
 	check("cd-tcr", FIELD_GET(SMMU_CD0_T0SZ, cd[0]) == (tcr & 63) &&
 	      FIELD_GET(SMMU_CD0_TG0, cd[0]) == ((tcr >> 14) & 3) &&
 	      FIELD_GET(SMMU_CD0_IPS, cd[0]) == ((tcr >> 32) & 7) &&

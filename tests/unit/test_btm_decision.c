@@ -388,7 +388,7 @@ static void test_find_erratum(void **state)
 
 	f.implementer = 0x43b;
 	f.product_id = 0x487;
-	assert_non_null(strstr(btm_find_erratum(&f)->errata, "2812531"));
+	assert_non_null(strstr(btm_find_erratum(&f)->errata, "every MMU-700"));
 	f.product_id = 0x48a;
 	assert_string_equal(btm_find_erratum(&f)->errata, "3878312");
 	f.product_id = 0x498;
