@@ -21,8 +21,13 @@
 #define TCR_EL1_T0SZ_FIELD	GENMASK_ULL(5, 0)
 #define TCR_EL1_DS_BIT		BIT_ULL(59)
 #define MMFR0_PARANGE		GENMASK_ULL(3, 0)
-/* PARange of the kernel's physical address width (arm64: 48 or 52 bits) */
-#define KERNEL_PARANGE		(CONFIG_ARM64_PA_BITS == 52 ? 6 : 5)
+/*
+ * The widest PARange the kernel gives its CPUs for these page tables: 52
+ * bits only with 64KB pages (LPA); with 4KB or 16KB pages 52 bits need
+ * LPA2, whose CDs btm_sva_cd_params() refuses, so 48.
+ */
+#define KERNEL_PARANGE \
+	(CONFIG_ARM64_PA_BITS == 52 && PAGE_SIZE == SZ_64K ? 6 : 5)
 
 /**
  * btm_sva_pin_asid() - pin @mm's CPU ASID
