@@ -68,8 +68,9 @@ static int status_show(struct seq_file *m, void *unused)
 	const struct btm_state *state = m->private;
 	const struct btm_cpu_facts *cpu = &state->cpu;
 	const struct btm_binding *b = &state->binding;
+	unsigned int n = 0, asids;
 	struct btm_smmu *smmu;
-	unsigned int n = 0;
+	u16 lowest, highest;
 
 	list_for_each_entry(smmu, &state->smmus, node)
 		n++;
@@ -88,6 +89,11 @@ static int status_show(struct seq_file *m, void *unused)
 		   str_yes_no(IS_ENABLED(CONFIG_IOMMU_SVA)));
 	seq_printf(m, "kernel.arm_smmu_v3_sva: %s\n",
 		   str_yes_no(IS_ENABLED(CONFIG_ARM_SMMU_V3_SVA)));
+	if (btm_driver_asids(b, &asids, &lowest, &highest))
+		seq_puts(m, "driver.asids: not visible on this kernel\n");
+	else
+		seq_printf(m, "driver.asids: %u in use, lowest %u, highest %u\n",
+			   asids, lowest, highest);
 	seq_printf(m, "smmus: %u\n", n);
 	list_for_each_entry(smmu, &state->smmus, node)
 		show_smmu(m, smmu);

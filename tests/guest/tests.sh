@@ -128,6 +128,18 @@ t_status_binding() {
 	[ "${syms%/*}" = "${syms#*/}" ] && [ "${syms%/*}" -gt 0 ] || fail "binding.symbols '$syms'"
 }
 
+# The driver's global ASID allocator: the disk's stage-1 DMA domain holds
+# one on 6.12 and 7.x; 6.1 exposes no allocator.
+t_status_driver_asids() {
+	v=$(status_value driver.asids)
+	if [ "$ARG_drvgen" = 6.1-bond ]; then
+		[ "$v" = "not visible on this kernel" ] || fail "driver.asids '$v' on 6.1"
+		return
+	fi
+	n=${v%% in use*}
+	[ "$n" -ge 1 ] 2>/dev/null || fail "driver.asids '$v', expected at least the disk's DMA domain"
+}
+
 t_status_tool() {
 	out=$(smmu-btm-status) || fail "smmu-btm-status failed"
 	echo "$out" | sed 's/^/SMMUBTM-TOOL /'
@@ -212,6 +224,7 @@ run_all() {
 	run_test status-decision t_status_decision
 	run_test status-cpu t_status_cpu
 	run_test status-binding t_status_binding
+	run_test status-driver-asids t_status_driver_asids
 	run_test status-tool t_status_tool
 	run_test disk-with-module t_disk_with_module
 	run_test unload t_unload
