@@ -11,7 +11,7 @@
 
 #include "smmu_cd.h"
 
-static uint64_t bits(uint64_t word, unsigned int hi, unsigned int lo)
+static u64 bits(u64 word, unsigned int hi, unsigned int lo)
 {
 	return (word >> lo) & ((1ULL << (hi - lo + 1)) - 1);
 }
@@ -30,7 +30,7 @@ static const struct smmu_sva_cd shared = {
 
 static void test_shared_cd(void **state)
 {
-	uint64_t cd[4];
+	u64 cd[4];
 
 	(void)state;
 	smmu_encode_sva_cd(cd, &shared);
@@ -57,7 +57,7 @@ static void test_shared_cd(void **state)
 static void test_private_cd_and_options(void **state)
 {
 	struct smmu_sva_cd p = shared;
-	uint64_t cd[4];
+	u64 cd[4];
 
 	(void)state;
 	p.shared = false;
