@@ -34,6 +34,11 @@
  * @cfgi_cd: queue CMD_CFGI_CD for @cd
  * @sync: queue CMD_SYNC and wait for it: the commands before it are done
  * @tlbi_asid: queue CMD_TLBI_NH_ASID for @asid
+ * @claim_asid: optional; take the new ASID @asid wherever else ASIDs are
+ *		handed out (the driver's own allocator), before anything uses
+ *		it. An error ends the move before it starts.
+ * @release_asid: optional; give back what @claim_asid took, when the move
+ *		  is undone
  *
  * The int callbacks return 0 or a negative errno, which fails the move.
  */
@@ -44,6 +49,8 @@ struct asid_move_ops {
 	int (*cfgi_cd)(void *ctx, void *cd);
 	int (*sync)(void *ctx);
 	int (*tlbi_asid)(void *ctx, u16 asid);
+	int (*claim_asid)(void *ctx, u16 asid);
+	void (*release_asid)(void *ctx, u16 asid);
 };
 
 int asid_move_run(const struct asid_move_ops *ops, void *ctx,

@@ -66,6 +66,8 @@ static void asid_move_undo(const struct asid_move_ops *ops, void *ctx,
 	ops->tlbi_asid(ctx, b);
 	ops->sync(ctx);
 	ops->publish_targets(ctx, &a, 1);
+	if (ops->release_asid)
+		ops->release_asid(ctx, b);
 	asid_free_private(aa, b);
 	asid_end_move(aa, a, ASID_MOVE_ABORT, NULL);
 }
@@ -87,8 +89,8 @@ static void asid_move_undo(const struct asid_move_ops *ops, void *ctx,
  * new ASID released.
  *
  * Return: 0; -EINVAL if @a is not private or @end is neither of those two;
- * -ENOSPC if no ASID is free (nothing was changed); or the first error a
- * callback returned (the move was undone).
+ * -ENOSPC if no ASID is free, or @ops->claim_asid's error (nothing was
+ * changed); or the first error a callback returned (the move was undone).
  */
 int asid_move_run(const struct asid_move_ops *ops, void *ctx,
 		  struct asid_alloc *aa, u16 a, enum asid_move_end end,
@@ -105,6 +107,11 @@ int asid_move_run(const struct asid_move_ops *ops, void *ctx,
 	if (ret)
 		return ret;
 	ret = asid_alloc_private(aa, asid_owner(aa, a), &targets[1]);
+	if (!ret && ops->claim_asid) {
+		ret = ops->claim_asid(ctx, targets[1]);
+		if (ret)
+			asid_free_private(aa, targets[1]);
+	}
 	if (ret) {
 		asid_end_move(aa, a, ASID_MOVE_ABORT, NULL);
 		return ret;

@@ -127,6 +127,33 @@ static const struct asid_move_ops fake_ops = {
 	.tlbi_asid = fake_tlbi,
 };
 
+static int fake_claim(void *ctx, u16 asid)
+{
+	struct fake_domain *d = ctx;
+
+	if (fails(d))
+		return -EBUSY;
+	log_add(d, "claim %u; ", asid);
+	return 0;
+}
+
+static void fake_release(void *ctx, u16 asid)
+{
+	log_add(ctx, "release %u; ", asid);
+}
+
+/* The same, with an outside allocator that the new ASID is claimed from. */
+static const struct asid_move_ops claiming_ops = {
+	.publish_targets = fake_publish,
+	.next_cd = fake_next_cd,
+	.write_cd_asid = fake_write_cd,
+	.cfgi_cd = fake_cfgi,
+	.sync = fake_sync,
+	.tlbi_asid = fake_tlbi,
+	.claim_asid = fake_claim,
+	.release_asid = fake_release,
+};
+
 static void *test_zalloc(size_t size)
 {
 	return calloc(1, size);
@@ -236,6 +263,58 @@ static void test_move_bad_args(void **state)
 	asid_alloc_destroy(&aa);
 }
 
+/*
+ * The new ASID is claimed before anything is published; a claim that fails
+ * ends the move with nothing issued and the allocator as before, and an
+ * undone move gives back what it claimed, after the last TLBI of it.
+ */
+static void test_move_claim_release(void **state)
+{
+	struct fake_domain d;
+	struct asid_alloc aa;
+	struct asid_counts before, after;
+	u16 b = 0;
+
+	(void)state;
+	setup_domain(&aa, &d, 2, 8);
+	asid_alloc_counts(&aa, &before);
+	d.fail_at = 1;
+	assert_int_equal(asid_move_run(&claiming_ops, &d, &aa, 1,
+				       ASID_MOVE_FREE, NULL, &b), -EBUSY);
+	assert_string_equal(d.log, "FAIL ");
+	asid_alloc_counts(&aa, &after);
+	assert_memory_equal(&before, &after, sizeof(before));
+	assert_int_equal(asid_kind_of(&aa, 1), ASID_PRIVATE);
+	assert_int_equal(asid_kind_of(&aa, 3), ASID_FREE);
+
+	/* Fail the second CD's write: the undo releases 3 at its very end. */
+	d.log[0] = 0;
+	d.calls = 0;
+	d.fail_at = 5;
+	assert_int_equal(asid_move_run(&claiming_ops, &d, &aa, 1,
+				       ASID_MOVE_FREE, NULL, &b), -EIO);
+	assert_string_equal(d.log,
+			    "claim 3; publish 1,3; "
+			    "write cd0 3; cfgi cd0; sync; FAIL "
+			    "write cd0 1; cfgi cd0; sync; "
+			    "write cd1 1; cfgi cd1; sync; "
+			    "tlbi 3; sync; publish 1; release 3; ");
+	asid_alloc_counts(&aa, &after);
+	assert_memory_equal(&before, &after, sizeof(before));
+	assert_cds_on(&d, 1);
+
+	d.log[0] = 0;
+	d.fail_at = 0;
+	assert_int_equal(asid_move_run(&claiming_ops, &d, &aa, 1,
+				       ASID_MOVE_FREE, NULL, &b), 0);
+	assert_string_equal(d.log,
+			    "claim 3; publish 1,3; "
+			    "write cd0 3; cfgi cd0; sync; "
+			    "write cd1 3; cfgi cd1; sync; "
+			    "tlbi 1; sync; publish 3; ");
+	asid_alloc_destroy(&aa);
+}
+
 /* No ASID for b: nothing is issued and nothing changes. */
 static void test_move_enospc(void **state)
 {
@@ -335,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_move_free_end_no_cds),
 		cmocka_unit_test(test_move_bad_args),
 		cmocka_unit_test(test_move_enospc),
+		cmocka_unit_test(test_move_claim_release),
 		cmocka_unit_test(test_move_failure_order),
 		cmocka_unit_test(test_move_failure_rollback),
 	};
