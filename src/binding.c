@@ -82,6 +82,10 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 		GEN(DOMAIN) | GEN(INVS) },
 	[BTM_SYM_DOMAIN_FINALISE] = { "arm_smmu_domain_finalise",
 		GEN(DOMAIN) | GEN(INVS), .clone_ok = true },
+	[BTM_SYM_TLB_INV_CONTEXT] = { "arm_smmu_tlb_inv_context",
+		GEN(DOMAIN) },
+	[BTM_SYM_TLB_INV_WALK] = { "arm_smmu_tlb_inv_walk",
+		GEN(DOMAIN) },
 };
 
 /*

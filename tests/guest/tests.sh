@@ -191,12 +191,39 @@ t_enable_force() {
 # The in-guest test module's checks, each reported as ktest/<name> (once,
 # though insmod may try a failing load twice). The load must succeed exactly
 # when every check passed.
+# On 6.10+ drivers the test module also moves the disk's DMA domain to a
+# fresh ASID 1,000 times while the disk is read and checksummed here in a
+# loop, each read after dropping the page cache, so through DMA.
 run_ktest() {
-	if insmod /smmu_btm_ktest.ko 2>/dev/null; then
+	moves=0
+	case "$ARG_drvgen" in
+	*-domain | *-invs) moves=1000 ;;
+	esac
+	rm -f /tmp/sums /tmp/stop-reader
+	if [ "$moves" -gt 0 ]; then
+		(while [ ! -e /tmp/stop-reader ]; do disk_md5 >>/tmp/sums; done) &
+		reader=$!
+		while [ ! -s /tmp/sums ]; do sleep 0.1; done
+		reads_before=$(wc -l </tmp/sums)
+	fi
+	if insmod /smmu_btm_ktest.ko moves=$moves 2>/dev/null; then
 		loaded=yes
 		rmmod smmu_btm_ktest
 	else
 		loaded=no
+	fi
+	if [ "$moves" -gt 0 ]; then
+		reads_during=$(($(wc -l </tmp/sums) - reads_before))
+		touch /tmp/stop-reader
+		wait "$reader"
+		bad=$(grep -vc "^$ARG_md5\$" /tmp/sums)
+		reads=$(wc -l </tmp/sums)
+		echo "disk reads: $reads, $reads_during while the module moved ASIDs, $bad bad"
+		if [ "$bad" != 0 ] || [ "$reads_during" -lt 1 ]; then
+			report ktest/disk-during-moves FAIL "$reads reads, $reads_during during the moves, $bad with a wrong checksum"
+		else
+			report ktest/disk-during-moves PASS
+		fi
 	fi
 	dmesg | sed -n 's/.*smmu_btm_ktest: CHECK \([^ ]*\) \(PASS\|FAIL\) *\(.*\)/\1 \2 \3/p' |
 		awk '!seen[$0]++' >/tmp/ktest

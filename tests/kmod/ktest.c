@@ -17,6 +17,7 @@
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
 
+#include "ktest.h"
 #include "smmu_cd.h"
 #include "sva_mm.h"
 
@@ -25,9 +26,19 @@
 /* TCR_EL1.DS: 52-bit addresses with 4KB or 16KB granules (LPA2) */
 #define KTEST_TCR_DS		BIT_ULL(59)
 
+static unsigned int moves;
+module_param(moves, uint, 0444);
+MODULE_PARM_DESC(moves, "ASID moves of the first virtio-blk disk's DMA domain (0: none)");
+
 static unsigned int failed;
 
-static void check(const char *name, bool ok, const char *fmt, ...)
+/**
+ * check() - report one check, and count it if it failed
+ * @name: the check's name, one word
+ * @ok: whether it passed
+ * @fmt: printf format of why it failed
+ */
+void check(const char *name, bool ok, const char *fmt, ...)
 {
 	struct va_format vaf;
 	va_list args;
@@ -111,6 +122,8 @@ static int __init ktest_init(void)
 		return -EINVAL;
 	}
 	check_pinned_sva_cd(current->mm);
+	if (moves)
+		ktest_moves(current->mm, moves);
 	pr_info("DONE %u failed\n", failed);
 	return failed ? -EINVAL : 0;
 }

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Moving a live stage-1 DMA domain of the arm-smmu-v3 driver to a fresh
+ * ASID, make-before-break (src/asid_move.c), and the hooks that make every
+ * invalidation of a moving domain cover both of its ASIDs. 6.10+ drivers.
+ */
+#ifndef SMMU_BTM_DOMAIN_MOVE_H
+#define SMMU_BTM_DOMAIN_MOVE_H
+
+#include <linux/types.h>
+
+#include "asid_alloc.h"
+#include "binding.h"
+
+struct iommu_domain;
+struct mutex;
+struct xarray;
+
+/**
+ * struct btm_move_stats - what the moves and their hooks did
+ * @moves: moves completed
+ * @undone: moves that failed and were undone
+ * @hooked: invalidations of any domain the hooks saw (6.10+ without
+ *	    invalidation arrays)
+ * @covers: invalidations of a moving domain that the hooks widened to
+ *	    both of its ASIDs
+ * @arrays: invalidation arrays allocated and not yet freed (7.x)
+ */
+struct btm_move_stats {
+	u64 moves;
+	u64 undone;
+	u64 hooked;
+	u64 covers;
+	long arrays;
+};
+
+int btm_move_init(const struct btm_binding *binding);
+void btm_move_exit(void);
+/* The driver's ASID mutex, which every move runs under */
+struct mutex *btm_move_asid_lock(void);
+struct xarray *btm_move_asid_xa(void);
+int btm_move_domain_asid(struct iommu_domain *domain, u16 *asid);
+int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
+		    enum asid_move_end end, void *owner, u16 *from, u16 *to);
+int btm_move_mirror_driver_asids(struct asid_alloc *aa, void *foreign);
+void btm_move_read_stats(struct btm_move_stats *stats);
+
+#endif /* SMMU_BTM_DOMAIN_MOVE_H */
