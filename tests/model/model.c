@@ -54,6 +54,8 @@
 #define TLB_SIZE	64
 #define MAX_DOM_CDS	3
 #define NR_MAPPERS	2
+/* The fewest random schedule steps a run of the correct order must make. */
+#define MIN_STEPS	100000
 
 /* A CD as one word, so a walk reads it whole. */
 #define CD_VALID	(1u << 31)
@@ -114,6 +116,8 @@ struct model {
 	atomic_int violations;
 	atomic_int i3;		/* of which I3 */
 	atomic_int moves, undos;
+	/* Operations the threads ran: walks, maps, binds, munmaps, moves. */
+	atomic_long steps;
 	pthread_mutex_t why_lock;
 	char why[256];
 };
@@ -496,6 +500,7 @@ static void *device_thread(void *arg)
 
 	for (i = 0; i < w->m->iters * 4; i++)
 		walk(w->m, rnd(&w->r, NR_CDS), &w->r);
+	atomic_fetch_add(&w->m->steps, i);
 	return NULL;
 }
 
@@ -517,6 +522,7 @@ static void *mapper_thread(void *arg)
 			walk(m, d->cds[rnd(&w->r, d->nr_cds)], &w->r);
 		dma_unmap(m, d, page);
 	}
+	atomic_fetch_add(&m->steps, i);
 	return NULL;
 }
 
@@ -537,6 +543,7 @@ static void *sva_thread(void *arg)
 			sva_unbind_cd(m, cdi);
 		pthread_mutex_unlock(&m->asid_lock);
 	}
+	atomic_fetch_add(&m->steps, i);
 	return NULL;
 }
 
@@ -553,6 +560,7 @@ static void *mover_thread(void *arg)
 		pthread_mutex_unlock(&m->asid_lock);
 		sched_yield();
 	}
+	atomic_fetch_add(&m->steps, i);
 	return NULL;
 }
 
@@ -585,6 +593,7 @@ static void *cpu_thread(void *arg)
 		}
 		check_gone(m, page, "CPU munmap", 1ULL << 32 | mm->asid);
 	}
+	atomic_fetch_add(&m->steps, i);
 	return NULL;
 }
 
@@ -682,7 +691,8 @@ static void model_finish(struct model *m)
  * those of I3 to *i3; *why is the first violation of any kind.
  */
 static int run_random(move_fn move, bool inject, u64 seed, unsigned int iters,
-		      char *why, size_t len, int *moves, int *undos, int *i3)
+		      char *why, size_t len, int *moves, int *undos, int *i3,
+		      long *steps)
 {
 	static void *(*const roles[])(void *) = {
 		device_thread, device_thread, mapper_thread, mapper_thread,
@@ -717,6 +727,7 @@ static int run_random(move_fn move, bool inject, u64 seed, unsigned int iters,
 	v -= atomic_load(&m->i3);
 	*moves += atomic_load(&m->moves);
 	*undos += atomic_load(&m->undos);
+	*steps += atomic_load(&m->steps);
 	free(m);
 	return v;
 }
@@ -901,6 +912,7 @@ int main(int argc, char **argv)
 	unsigned int iters = env_or("MODEL_ITERS", argc, argv, 3, 2000);
 	char why[256] = "", first[300] = "", i3_why[300] = "";
 	int moves = 0, undos = 0, v, i3 = 0, i3_broken = 0, caught;
+	long steps = 0, broken_steps = 0;
 	unsigned int s, i;
 	bool ok;
 
@@ -927,7 +939,7 @@ int main(int argc, char **argv)
 	}
 	for (s = 0; s < seeds; s++) {
 		v = run_random(asid_move_run, s % 2, seed0 + s, iters, why,
-			       sizeof(why), &moves, &undos, &i3);
+			       sizeof(why), &moves, &undos, &i3, &steps);
 		if (v && ok)
 			snprintf(first, sizeof(first), "seed %llu: %s",
 				 (unsigned long long)(seed0 + s), why);
@@ -937,12 +949,16 @@ int main(int argc, char **argv)
 			snprintf(i3_why, sizeof(i3_why), "seed %llu: %s",
 				 (unsigned long long)(seed0 + s), why);
 	}
-	printf("# make-before-break: %d moves, %d undone after an injected failure\n",
-	       moves, undos);
+	printf("# make-before-break: %ld schedule steps, %d moves, %d undone after an injected failure\n",
+	       steps, moves, undos);
+	/* A run that exercised too little proves nothing: that fails too. */
+	if (ok && (steps < MIN_STEPS || !moves || !undos)) {
+		ok = false;
+		snprintf(first, sizeof(first),
+			 "exercised too little: %ld steps (at least %d), %d moves, %d undos",
+			 steps, MIN_STEPS, moves, undos);
+	}
 	report("make-before-break", ok, first);
-	if (!moves || !undos)
-		printf("# make-before-break exercised too little: moves %d, undos %d\n",
-		       moves, undos);
 
 	for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
 		v = run_window(broken[i].move, 0, window_hook, why, sizeof(why));
@@ -953,7 +969,8 @@ int main(int argc, char **argv)
 		for (s = 0; s < seeds; s++)
 			caught += run_random(broken[i].move, false, seed0 + s,
 					     iters, why, sizeof(why), &moves,
-					     &undos, &i3_broken) > 0;
+					     &undos, &i3_broken,
+					     &broken_steps) > 0;
 		printf("# %s: random schedules caught it in %d of %u seeds\n",
 		       broken[i].name, caught, seeds);
 		report(broken[i].name, v > 0,
