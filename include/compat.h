@@ -6,8 +6,13 @@
 #ifndef SMMU_BTM_COMPAT_H
 #define SMMU_BTM_COMPAT_H
 
+#include <linux/err.h>
+#include <linux/iommu.h>
+
 #include "generated/conftest.h"
 
+struct device;
+struct mm_struct;
 struct module;
 
 /* The parameters of a kallsyms_on_each_symbol() callback. */
@@ -20,6 +25,122 @@ struct module;
 	void *data, const char *name, struct module *mod, unsigned long addr
 #else
 #define BTM_KSYM_CB_PARAMS void *data, const char *name, unsigned long addr
+#endif
+
+/*
+ * The SVA domain API: iommu_ops.domain_alloc_sva(dev, mm) and a
+ * set_dev_pasid() that is told the old domain. Without it (6.1), the SVA
+ * provider refuses to install.
+ */
+typedef struct iommu_domain *(*btm_sva_alloc_fn)(struct device *dev,
+						 struct mm_struct *mm);
+
+#ifdef HAVE_SVA_DOMAIN_API
+#define BTM_HAVE_SVA_DOMAIN_API	true
+#define BTM_SET_DEV_PASID_PARAMS struct iommu_domain *domain, \
+	struct device *dev, ioasid_t pasid, struct iommu_domain *old
+#define BTM_SET_DEV_PASID_OLD	old
+
+typedef int (*btm_set_dev_pasid_fn)(BTM_SET_DEV_PASID_PARAMS);
+
+static inline void btm_ops_set_sva_alloc(struct iommu_ops *ops,
+					 btm_sva_alloc_fn fn)
+{
+	ops->domain_alloc_sva = fn;
+}
+
+static inline void btm_domain_ops_set_dev_pasid(struct iommu_domain_ops *ops,
+						btm_set_dev_pasid_fn fn)
+{
+	ops->set_dev_pasid = fn;
+}
+
+static inline struct iommu_domain *
+btm_ops_sva_alloc(const struct iommu_ops *ops, struct device *dev,
+		  struct mm_struct *mm)
+{
+	if (!ops->domain_alloc_sva)
+		return ERR_PTR(-EOPNOTSUPP);
+	return ops->domain_alloc_sva(dev, mm);
+}
+
+static inline int btm_set_dev_pasid(struct iommu_domain *domain,
+				    struct device *dev, ioasid_t pasid)
+{
+	return domain->ops->set_dev_pasid(domain, dev, pasid, NULL);
+}
+
+static inline u32 btm_dev_max_pasids(struct device *dev)
+{
+	return dev->iommu->max_pasids;
+}
+#else
+#define BTM_HAVE_SVA_DOMAIN_API	false
+#define BTM_SET_DEV_PASID_PARAMS struct iommu_domain *domain, \
+	struct device *dev, ioasid_t pasid
+#define BTM_SET_DEV_PASID_OLD	NULL
+
+typedef int (*btm_set_dev_pasid_fn)(BTM_SET_DEV_PASID_PARAMS);
+
+static inline void btm_ops_set_sva_alloc(struct iommu_ops *ops,
+					 btm_sva_alloc_fn fn)
+{
+}
+
+static inline void btm_domain_ops_set_dev_pasid(struct iommu_domain_ops *ops,
+						btm_set_dev_pasid_fn fn)
+{
+}
+
+static inline struct iommu_domain *
+btm_ops_sva_alloc(const struct iommu_ops *ops, struct device *dev,
+		  struct mm_struct *mm)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static inline int btm_set_dev_pasid(struct iommu_domain *domain,
+				    struct device *dev, ioasid_t pasid)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline u32 btm_dev_max_pasids(struct device *dev)
+{
+	return 0;
+}
+#endif
+
+/*
+ * The ops a domain was allocated through, which attaching it requires to
+ * be the device's: what swapping an SMMU's ops must carry over.
+ */
+#ifdef HAVE_IOMMU_DOMAIN_OWNER
+static inline void btm_domain_reown(struct iommu_domain *domain,
+				    const struct iommu_ops *from,
+				    const struct iommu_ops *to)
+{
+	if (domain->owner == from)
+		domain->owner = to;
+}
+
+static inline bool btm_domain_owned_by(struct iommu_domain *domain,
+				       const struct iommu_ops *ops)
+{
+	return domain->owner == ops;
+}
+#else
+static inline void btm_domain_reown(struct iommu_domain *domain,
+				    const struct iommu_ops *from,
+				    const struct iommu_ops *to)
+{
+}
+
+static inline bool btm_domain_owned_by(struct iommu_domain *domain,
+				       const struct iommu_ops *ops)
+{
+	return true;
+}
 #endif
 
 #endif /* SMMU_BTM_COMPAT_H */

@@ -86,6 +86,10 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 		GEN(DOMAIN) },
 	[BTM_SYM_TLB_INV_WALK] = { "arm_smmu_tlb_inv_walk",
 		GEN(DOMAIN) },
+	[BTM_SYM_DOMAIN_ALLOC] = { "arm_smmu_domain_alloc",
+		GEN(DOMAIN) | GEN(INVS) },
+	[BTM_SYM_SET_PASID] = { "arm_smmu_set_pasid",
+		GEN(DOMAIN) | GEN(INVS) },
 };
 
 /*

@@ -238,6 +238,52 @@ run_ktest() {
 	fi
 }
 
+# Remove the disk's PCI device and rescan the bus; the disk must come back
+# and read back correctly.
+remove_rescan() {
+	dev=$(vda_pci_dev)
+	[ -e "$dev/remove" ] || fail "no PCI device behind /dev/vda"
+	echo 1 >"$dev/remove"
+	i=0
+	while [ -b /dev/vda ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -b /dev/vda ] && fail "/dev/vda still there after removing $dev"
+	echo 1 >/sys/bus/pci/rescan
+	i=0
+	while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -b /dev/vda ] || fail "/dev/vda did not come back after a rescan"
+	sum=$(disk_md5)
+	[ "$sum" = "$ARG_md5" ] || fail "disk md5 $sum after the rescan, host wrote $ARG_md5"
+}
+
+# 6.10+: with the SVA provider installed on the disk's SMMU (the test module
+# leaves it so), the disk is removed and rescanned; then the module is
+# unloaded, which puts the driver's ops back and re-owns the rescanned
+# disk's domains, and the disk is removed and rescanned again.
+t_provider_remove_rescan() {
+	insmod /smmu_btm_ktest.ko moves=1 provider_stays=1 ||
+		fail "the test module did not load with the provider left installed"
+	remove_rescan
+	rmmod smmu_btm_ktest || fail "the test module did not unload"
+	dmesg | grep -q 'provider still has SVA domains' &&
+		fail "the provider could not be removed"
+	remove_rescan
+}
+
+# A load of the test module that fails, with the provider installed and the
+# move hooks placed, must take both away: the disk is removed (its driver's
+# teardown unmaps through the hooked entry points) and rescanned, and a
+# normal load binds to the driver's own ops again.
+t_failed_load_leaves_nothing() {
+	if insmod /smmu_btm_ktest.ko moves=1 provider_stays=1 fail_on_purpose=1 2>/dev/null; then
+		rmmod smmu_btm_ktest
+		fail "the test module loaded despite a failed check"
+		return
+	fi
+	remove_rescan || return
+	insmod /smmu_btm_ktest.ko moves=1 || fail "a normal load failed after the failed one"
+	rmmod smmu_btm_ktest || fail "the test module did not unload"
+}
+
 run_all() {
 	run_test kernel t_kernel
 	run_test exception-level t_exception_level
@@ -262,6 +308,12 @@ run_all() {
 	run_test enable-force t_enable_force
 	run_test disk-after-unload t_disk_after_unload
 	run_ktest
+	case "$ARG_drvgen" in
+	*-domain | *-invs)
+		run_test provider-remove-rescan t_provider_remove_rescan
+		run_test failed-load-leaves-nothing t_failed_load_leaves_nothing
+		;;
+	esac
 }
 
 # make demo: load, show the status, unload.

@@ -23,12 +23,18 @@
 
 /* TTBR1_EL1.ASID: Linux sets TCR_EL1.A1, so TTBR1 holds the live ASID. */
 #define TTBR_ASID	GENMASK_ULL(63, 48)
-/* TCR_EL1.DS: 52-bit addresses with 4KB or 16KB granules (LPA2) */
-#define KTEST_TCR_DS		BIT_ULL(59)
 
 static unsigned int moves;
 module_param(moves, uint, 0444);
 MODULE_PARM_DESC(moves, "ASID moves of the first virtio-blk disk's DMA domain (0: none)");
+
+static bool provider_stays;
+module_param(provider_stays, bool, 0444);
+MODULE_PARM_DESC(provider_stays, "leave the SVA provider installed on the disk's SMMU until unload");
+
+static bool fail_on_purpose;
+module_param(fail_on_purpose, bool, 0444);
+MODULE_PARM_DESC(fail_on_purpose, "fail one check, to test that a failed load leaves nothing behind");
 
 static unsigned int failed;
 
@@ -123,13 +129,20 @@ static int __init ktest_init(void)
 	}
 	check_pinned_sva_cd(current->mm);
 	if (moves)
-		ktest_moves(current->mm, moves);
+		ktest_moves(current->mm, moves, provider_stays);
+	if (fail_on_purpose)
+		check("failing-on-purpose", false, "as fail_on_purpose=1 asks");
 	pr_info("DONE %u failed\n", failed);
-	return failed ? -EINVAL : 0;
+	if (!failed)
+		return 0;
+	/* A failed load leaves nothing behind: no provider, no probe. */
+	ktest_moves_exit();
+	return -EINVAL;
 }
 
 static void __exit ktest_exit(void)
 {
+	ktest_moves_exit();
 }
 
 module_init(ktest_init);

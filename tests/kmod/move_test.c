@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmu_btm_ktest: ASID moves of the live DMA domain of the guest's
- * virtio-blk disk, through src/domain_move.c, while the harness reads the
- * disk and checksums it (tests/guest/tests.sh). Then the conflict an SVA
- * bind meets: the disk's domain is put on the test mm's CPU ASID, and the
- * mm's pin takes that ASID from it.
+ * smmu_btm_ktest: the SVA provider installed on the SMMU of the guest's
+ * virtio-blk disk; ASID moves of the disk's live DMA domain, through
+ * src/domain_move.c, while the harness reads the disk and checksums it
+ * (tests/guest/tests.sh); then SVA domains from the provider for the test
+ * mm, once plainly and once after the disk's domain was put on the mm's
+ * CPU ASID, which the allocation must take from it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,13 +16,20 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
+#include <asm/sysreg.h>
+
+#include <linux/bitfield.h>
+#include <linux/module.h>
 
 #include "asid_alloc.h"
 #include "binding.h"
+#include "compat.h"
 #include "domain_move.h"
 #include "generated/layout.h"
 #include "ktest.h"
+#include "smmu_cd.h"
 #include "sva_mm.h"
+#include "sva_provider.h"
 
 #define VIRTIO_VENDOR		0x1af4
 #define VIRTIO_BLK_LEGACY	0x1001
@@ -30,20 +38,11 @@
 /* Owner of the ASIDs the driver holds, and of those the test blocks. */
 static int foreign, blocker;
 
-static void *kt_zalloc(size_t size)
+/* The iommu_ops a device has now (the core's ops_of() is private). */
+static const struct iommu_ops *ops_of(struct device *dev)
 {
-	return kvzalloc(size, GFP_KERNEL);
+	return dev->iommu->iommu_dev->ops;
 }
-
-static void kt_free(void *ptr)
-{
-	kvfree(ptr);
-}
-
-static const struct asid_alloc_ops kt_alloc_ops = {
-	.zalloc = kt_zalloc,
-	.free = kt_free,
-};
 
 static struct pci_dev *find_disk(void)
 {
@@ -99,21 +98,17 @@ static void move_many(struct asid_alloc *aa, struct iommu_domain *domain,
 }
 
 /*
- * Put @domain on @cpu_asid (every other free ASID blocked for one move),
- * then take that ASID for @mm as an SVA bind does: the pin must move the
- * domain away, and the mm must hold the ASID afterwards.
+ * Put @domain on @cpu_asid: every other free ASID is blocked for one move.
+ * An SVA domain for the mm that owns that CPU ASID then meets it there.
  */
-static void take_cpu_asid(struct asid_alloc *aa, struct iommu_domain *domain,
-			  struct mm_struct *mm, u16 cpu_asid)
+static int put_on_asid(struct asid_alloc *aa, struct iommu_domain *domain,
+		       u16 cpu_asid)
 {
-	struct mutex *lock = btm_move_asid_lock();
-	struct xarray *xa = btm_move_asid_xa();
-	void *displaced = NULL;
-	u16 from, to, now = 0;
+	u16 from, to = 0;
 	u32 asid;
 	int ret;
 
-	mutex_lock(lock);
+	mutex_lock(btm_move_asid_lock());
 	ret = btm_move_mirror_driver_asids(aa, &foreign);
 	if (!ret && asid_kind_of(aa, cpu_asid) != ASID_FREE)
 		ret = -EBUSY;
@@ -125,50 +120,119 @@ static void take_cpu_asid(struct asid_alloc *aa, struct iommu_domain *domain,
 	for (asid = 1; asid < aa->nr; asid++)
 		if (asid_owner(aa, asid) == &blocker)
 			asid_free_private(aa, asid);
+	mutex_unlock(btm_move_asid_lock());
 	check("conflict-made", !ret && to == cpu_asid,
 	      "error %d, domain on %u, CPU ASID %u", ret, to, cpu_asid);
-	if (ret || to != cpu_asid)
-		goto out;
+	return ret ?: to == cpu_asid ? 0 : -EIO;
+}
 
-	ret = asid_pin_shared(aa, cpu_asid, mm, &displaced);
-	check("pin-finds-conflict", ret == ASID_PIN_MOVE,
-	      "asid_pin_shared() returned %d", ret);
-	if (ret != ASID_PIN_MOVE)
-		goto out;
-	ret = btm_move_domain(aa, domain, ASID_MOVE_PIN, mm, &from, &to);
-	if (!ret) {
-		/* What an SVA domain's entry would be: taken, not a domain. */
-		xa_erase(xa, cpu_asid);
-		ret = xa_reserve(xa, cpu_asid, GFP_KERNEL);
+/*
+ * An SVA domain from the provider, through the ops the device now has: on
+ * the CPU ASID, with an ASET=0 CD for it, holding a module reference; its
+ * attach fails cleanly (QEMU's SMMU has no substreams); free gives all back.
+ * With @dma_domain on the CPU ASID first, the allocation must move it.
+ */
+static void sva_domain(struct btm_provider *p, struct device *dev,
+		       struct mm_struct *mm, u16 cpu_asid,
+		       struct iommu_domain *dma_domain)
+{
+	const char *tag = dma_domain ? "sva-conflict" : "sva";
+	unsigned int refs = module_refcount(THIS_MODULE);
+	int moved = atomic_read(&p->moved);
+	struct iommu_domain *domain;
+	struct asid_counts counts;
+	__le64 cd[4];
+	bool shared = false;
+	u16 asid = 0, now = 0;
+	char name[32];
+	int ret;
+
+	domain = btm_ops_sva_alloc(ops_of(dev), dev, mm);
+	/* With LPA2 (TCR_EL1.DS) the SMMU cannot walk the CPU's tables. */
+	if (read_sysreg(tcr_el1) & KTEST_TCR_DS) {
+		snprintf(name, sizeof(name), "%s-refused-for-lpa2", tag);
+		check(name, PTR_ERR(domain) == -EOPNOTSUPP,
+		      "domain_alloc_sva() gave %ld on a CPU using LPA2",
+		      PTR_ERR(domain));
+		if (!IS_ERR(domain))
+			domain->ops->free(domain);
+		return;
 	}
-	btm_move_domain_asid(domain, &now);
-	check("conflict-resolved", !ret && from == cpu_asid && now == to &&
-	      now != cpu_asid && asid_kind_of(aa, cpu_asid) == ASID_PINNED &&
-	      asid_owner(aa, cpu_asid) == mm && !xa_load(xa, cpu_asid) &&
-	      xa_load(xa, now),
-	      "error %d, moved %u to %u, domain on %u, CPU ASID %u kind %d",
-	      ret, from, to, now, cpu_asid, asid_kind_of(aa, cpu_asid));
-	pr_info("the disk's domain gave CPU ASID %u up and runs on ASID %u\n",
-		cpu_asid, now);
-	if (!asid_unpin(aa, cpu_asid))
-		xa_release(xa, cpu_asid);
-out:
-	mutex_unlock(lock);
+	snprintf(name, sizeof(name), "%s-alloc", tag);
+	check(name, !IS_ERR(domain), "error %ld", PTR_ERR(domain));
+	if (IS_ERR(domain))
+		return;
+	ret = btm_sva_domain_asid(domain, &asid, &shared);
+	snprintf(name, sizeof(name), "%s-cpu-asid", tag);
+	check(name, !ret && shared && asid == cpu_asid,
+	      "error %d, ASID %u (CPU's %u), shared %d", ret, asid, cpu_asid,
+	      shared);
+	ret = btm_sva_domain_cd(domain, cd);
+	snprintf(name, sizeof(name), "%s-cd", tag);
+	check(name, !ret && !(le64_to_cpu(cd[0]) & SMMU_CD0_ASET) &&
+	      FIELD_GET(SMMU_CD0_ASID, le64_to_cpu(cd[0])) == cpu_asid &&
+	      le64_to_cpu(cd[1]) == (virt_to_phys(mm->pgd) & SMMU_CD1_TTB0),
+	      "error %d, CD0 %#llx CD1 %#llx", ret, le64_to_cpu(cd[0]),
+	      le64_to_cpu(cd[1]));
+	snprintf(name, sizeof(name), "%s-holds-module", tag);
+	check(name, module_refcount(THIS_MODULE) == refs + 1,
+	      "module references %d, %u before", module_refcount(THIS_MODULE),
+	      refs);
+	if (dma_domain) {
+		btm_move_domain_asid(dma_domain, &now);
+		check("sva-moved-dma-domain",
+		      atomic_read(&p->moved) == moved + 1 && now != cpu_asid,
+		      "moves by the provider %d (%d before), DMA domain on %u",
+		      atomic_read(&p->moved), moved, now);
+		pr_info("the disk's domain gave CPU ASID %u to the SVA domain and runs on ASID %u\n",
+			cpu_asid, now);
+	}
+	ret = btm_set_dev_pasid(domain, dev, 1);
+	snprintf(name, sizeof(name), "%s-attach-refused", tag);
+	check(name, ret == -EINVAL,
+	      "set_dev_pasid() returned %d for PASID 1 of a device with %u PASIDs",
+	      ret, btm_dev_max_pasids(dev));
+	domain->ops->free(domain);
+	mutex_lock(btm_move_asid_lock());
+	asid_alloc_counts(&p->aa, &counts);
+	mutex_unlock(btm_move_asid_lock());
+	snprintf(name, sizeof(name), "%s-freed", tag);
+	check(name, !counts.nr_pinned && !counts.nr_moving &&
+	      module_refcount(THIS_MODULE) == refs &&
+	      asid_kind_of(&p->aa, cpu_asid) == ASID_FREE,
+	      "pinned %u, moving %u, module references %d (%u before)",
+	      counts.nr_pinned, counts.nr_moving, module_refcount(THIS_MODULE),
+	      refs);
+}
+
+static struct btm_provider provider;
+static bool provider_installed;
+
+/* The provider is on the disk's SMMU: the device's ops and domain say so. */
+static void check_provider(struct device *dev, bool installed)
+{
+	const struct iommu_ops *want = installed ? provider.ops : provider.orig;
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+
+	check(installed ? "provider-installed" : "provider-removed",
+	      ops_of(dev) == want && domain &&
+	      btm_domain_owned_by(domain, want),
+	      "device ops %ps, want %ps", ops_of(dev), want);
 }
 
 /**
- * ktest_moves() - the ASID move checks on the live disk domain
- * @mm: the test mm, for the conflict
- * @moves: how many moves to make under DMA
+ * ktest_moves() - the ASID move and SVA provider checks on the disk's SMMU
+ * @mm: the test mm
+ * @moves: how many moves of the disk's DMA domain to make under DMA
+ * @keep: leave the provider installed until ktest_moves_exit()
  */
-void ktest_moves(struct mm_struct *mm, unsigned int moves)
+void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep)
 {
 	struct btm_binding binding = {};
 	struct btm_move_stats stats;
 	struct iommu_domain *domain;
 	struct asid_counts counts;
 	unsigned int before, after;
-	struct asid_alloc aa;
 	struct pci_dev *pdev;
 	void *smmu;
 	u16 cpu_asid;
@@ -183,46 +247,63 @@ void ktest_moves(struct mm_struct *mm, unsigned int moves)
 	if (!ret)
 		ret = btm_check_kernel(&binding);
 	if (!ret)
-		ret = btm_bind_symbols(&binding, pdev->dev.iommu->iommu_dev->ops,
-				       NULL);
+		ret = btm_bind_symbols(&binding, ops_of(&pdev->dev), NULL);
 	if (!ret)
 		ret = btm_move_init(&binding);
 	check("move-init", !ret, "error %d", ret);
 	if (ret)
 		goto put;
+	ret = btm_provider_init(&binding);
 	smmu = (char *)pdev->dev.iommu->iommu_dev - BTM_OFF_arm_smmu_device__iommu;
-	ret = asid_alloc_init(&aa, *(u32 *)((char *)smmu +
-					    BTM_OFF_arm_smmu_device__asid_bits),
-			      &kt_alloc_ops);
-	check("allocator", !ret, "error %d", ret);
+	if (!ret)
+		ret = btm_provider_install(&provider, pdev->dev.iommu->iommu_dev,
+					   smmu, *(u32 *)((char *)smmu +
+					   BTM_OFF_arm_smmu_device__asid_bits));
+	check("provider-install", !ret, "error %d", ret);
 	if (ret)
 		goto exit;
+	provider_installed = true;
+	check_provider(&pdev->dev, true);
 
 	mutex_lock(btm_move_asid_lock());
 	before = driver_asid_count(btm_move_asid_xa());
 	mutex_unlock(btm_move_asid_lock());
 
-	move_many(&aa, domain, moves);
+	move_many(&provider.aa, domain, moves);
 
 	cpu_asid = btm_sva_pin_asid(mm);
-	check("conflict-pin", cpu_asid, "arm64_mm_context_get() returned 0");
+	check("cpu-asid-pin", cpu_asid, "arm64_mm_context_get() returned 0");
 	if (cpu_asid) {
-		take_cpu_asid(&aa, domain, mm, cpu_asid);
+		sva_domain(&provider, &pdev->dev, mm, cpu_asid, NULL);
+		/* Under LPA2 there is no SVA domain to meet the conflict. */
+		if (!(read_sysreg(tcr_el1) & KTEST_TCR_DS) &&
+		    !put_on_asid(&provider.aa, domain, cpu_asid))
+			sva_domain(&provider, &pdev->dev, mm, cpu_asid, domain);
 		btm_sva_unpin_asid(mm);
 	}
 
 	mutex_lock(btm_move_asid_lock());
 	after = driver_asid_count(btm_move_asid_xa());
-	btm_move_mirror_driver_asids(&aa, &foreign);
+	btm_move_mirror_driver_asids(&provider.aa, &foreign);
+	asid_alloc_counts(&provider.aa, &counts);
 	mutex_unlock(btm_move_asid_lock());
-	asid_alloc_counts(&aa, &counts);
 	check("no-asid-leak", after == before && !counts.nr_pinned &&
-	      !counts.nr_moving && counts.nr_private == after,
-	      "driver ASIDs %u before, %u after; allocator: %u private, %u pinned, %u moving",
+	      !counts.nr_moving && counts.nr_private == after &&
+	      !atomic_read(&provider.domains),
+	      "driver ASIDs %u before, %u after; allocator: %u private, %u pinned, %u moving; %d SVA domains",
 	      before, after, counts.nr_private, counts.nr_pinned,
-	      counts.nr_moving);
-	asid_alloc_destroy(&aa);
+	      counts.nr_moving, atomic_read(&provider.domains));
+	pr_info("provider: %d SVA domains moved a DMA domain, %d fell back to a private ASID\n",
+		atomic_read(&provider.moved), atomic_read(&provider.fallbacks));
+	if (keep)
+		goto put;
+	ret = btm_provider_remove(&provider);
+	check("provider-remove", !ret, "error %d", ret);
+	provider_installed = !!ret;
+	check_provider(&pdev->dev, false);
 exit:
+	if (provider_installed)
+		goto put;
 	btm_move_exit();
 	btm_move_read_stats(&stats);
 	check("no-array-leak", !stats.arrays, "%ld invalidation arrays not freed",
@@ -231,4 +312,18 @@ exit:
 		stats.moves, stats.undone, stats.hooked, stats.covers);
 put:
 	pci_dev_put(pdev);
+}
+
+/**
+ * ktest_moves_exit() - remove the provider ktest_moves() left installed
+ */
+void ktest_moves_exit(void)
+{
+	if (!provider_installed)
+		return;
+	if (btm_provider_remove(&provider))
+		pr_err("provider still has SVA domains; leaving it installed\n");
+	else
+		btm_move_exit();
+	provider_installed = false;
 }
