@@ -42,7 +42,7 @@ model:
 	$(MAKE) -C tests/model run-asan run-tsan
 
 bench:
-	$(MAKE) -C tests/bench run
+	$(SCRIPTS)/bench
 
 matrix:
 	$(SCRIPTS)/matrix

@@ -22,6 +22,7 @@ struct xarray;
  * @undone: moves that failed and were undone
  * @hooked: invalidations of any domain the hooks saw (6.10+ without
  *	    invalidation arrays)
+ * @missed: hits the kprobes missed (a probe hit while another ran)
  * @covers: invalidations of a moving domain that the hooks widened to
  *	    both of its ASIDs
  * @arrays: invalidation arrays allocated and not yet freed (7.x)
@@ -30,6 +31,7 @@ struct btm_move_stats {
 	u64 moves;
 	u64 undone;
 	u64 hooked;
+	u64 missed;
 	u64 covers;
 	long arrays;
 };
@@ -42,6 +44,7 @@ struct xarray *btm_move_asid_xa(void);
 int btm_move_domain_asid(struct iommu_domain *domain, u16 *asid);
 int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 		    enum asid_move_end end, void *owner, u16 *from, u16 *to);
+unsigned int btm_move_domain_cds(struct iommu_domain *domain);
 int btm_move_mirror_driver_asids(struct asid_alloc *aa, void *foreign);
 void btm_move_read_stats(struct btm_move_stats *stats);
 

@@ -27,11 +27,12 @@
  *	turned into the new one's; the arrays it replaces are freed after a
  *	grace period.
  *
- * The driver's CD writer (arm_smmu_write_cd_entry) issues CMD_CFGI_CD and
- * CMD_SYNC itself for each CD it changes, so the protocol's own CFGI and
- * sync steps have nothing left to do. Attach, detach and domain free all
- * take the driver's ASID mutex, which the caller holds for the whole move:
- * the set of CDs cannot change under it.
+ * The CDs are found before the move (btm_move_find_cds()). The driver's CD
+ * writer (arm_smmu_write_cd_entry) issues CMD_CFGI_CD and CMD_SYNC itself
+ * for each CD it changes, so the protocol's own CFGI and sync steps have
+ * nothing left to do. Attach, detach and domain free all take the driver's
+ * ASID mutex, which the caller holds for the whole move: the set of CDs
+ * cannot change under it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -45,6 +46,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
+#include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -357,21 +359,36 @@ int btm_move_mirror_driver_asids(struct asid_alloc *aa, void *foreign)
 }
 
 /**
+ * struct btm_cd_ref - a CD: the master whose table holds it, and its SSID
+ * @master: the driver's master
+ * @ssid: the substream
+ */
+struct btm_cd_ref {
+	struct arm_smmu_master *master;
+	u32 ssid;
+};
+
+/**
  * struct btm_move - one move in progress
  * @smmu_domain: the driver's domain
  * @smmu: its SMMU
  * @a: its ASID before the move
+ * @b: its ASID after the move, once claimed
  * @before: 7.x: its invalidation array before the move (the driver's)
  * @during: 7.x: the same plus an entry for the new ASID
  * @after: 7.x: the array before, with the old ASID's entry on the new one
  * @published: the targets {old, new} were published: the move started
+ * @cds: the CDs that reference the domain, as (master, SSID)
+ * @nr_cds: how many
  */
 struct btm_move {
 	void *smmu_domain;
 	struct arm_smmu_device *smmu;
-	u16 a;
+	u16 a, b;
 	void *before, *during, *after;
 	bool published;
+	struct btm_cd_ref *cds;
+	unsigned int nr_cds;
 };
 
 /* --- 7.x invalidation arrays --- */
@@ -523,44 +540,114 @@ static void btm_move_publish(void *ctx, const u16 *asids, unsigned int n)
 static void *btm_move_next_cd(void *ctx, void *cd)
 {
 	struct btm_move *m = ctx;
-	struct list_head *head = AT(m->smmu_domain,
-				    BTM_OFF_arm_smmu_domain__devices);
-	struct list_head *next = cd ? ((struct list_head *)cd)->next :
-				 head->next;
+	struct btm_cd_ref *ref = cd ? (struct btm_cd_ref *)cd + 1 : m->cds;
 
-	lockdep_assert_held(drv.asid_lock);
-	return next == head ? NULL : next;
+	return ref < m->cds + m->nr_cds ? ref : NULL;
+}
+
+/* The CD of @ref, if it is a valid private CD on @asid. */
+static struct arm_smmu_cd *btm_cd_on(struct btm_cd_ref *ref, u16 asid)
+{
+	struct arm_smmu_cd *cdptr = drv.get_cd_ptr(ref->master, ref->ssid);
+	__le64 cd0;
+
+	if (!cdptr)
+		return NULL;
+	cd0 = READ_ONCE(*(__le64 *)cdptr);
+	if (!(cd0 & cpu_to_le64(SMMU_CD0_V)) ||
+	    !(cd0 & cpu_to_le64(SMMU_CD0_ASET)) ||
+	    FIELD_GET(SMMU_CD0_ASID, le64_to_cpu(cd0)) != asid)
+		return NULL;
+	return cdptr;
 }
 
 static int btm_move_write_cd_asid(void *ctx, void *cd, u16 asid)
 {
 	struct btm_move *m = ctx;
-	void *master_domain = (char *)cd -
-			      BTM_OFF_arm_smmu_master_domain__devices_elm;
-	struct arm_smmu_master *master = *(struct arm_smmu_master **)
-		AT(master_domain, BTM_OFF_arm_smmu_master_domain__master);
-	u32 ssid = *(u32 *)AT(master_domain,
-			      BTM_OFF_arm_smmu_master_domain__ssid);
+	struct btm_cd_ref *ref = cd;
 	__le64 target[CD_MAX_BYTES / 8] = {};
 	struct arm_smmu_cd *cdptr;
-	u16 now;
 
-	cdptr = drv.get_cd_ptr(master, ssid);
+	/* Only ever rewrite a valid private CD on one of the move's ASIDs. */
+	cdptr = btm_cd_on(ref, m->a);
 	if (!cdptr)
-		return -ENOENT;
-	memcpy(target, cdptr, CD_BYTES);
-	/* Only ever rewrite a valid private CD of this domain. */
-	now = FIELD_GET(SMMU_CD0_ASID, le64_to_cpu(target[0]));
-	if (!(target[0] & cpu_to_le64(SMMU_CD0_V)) ||
-	    !(target[0] & cpu_to_le64(SMMU_CD0_ASET)) ||
-	    (now != m->a && now != asid)) {
-		pr_err("CD of SSID %u holds %#llx, not ASID %u's; not moving it\n",
-		       ssid, le64_to_cpu(target[0]), m->a);
+		cdptr = btm_cd_on(ref, m->b);
+	if (!cdptr) {
+		pr_err("CD of SSID %u holds no private ASID %u; not moving it\n",
+		       ref->ssid, m->a);
 		return -EIO;
 	}
+	memcpy(target, cdptr, CD_BYTES);
 	target[0] &= ~cpu_to_le64(SMMU_CD0_ASID);
 	target[0] |= cpu_to_le64(FIELD_PREP(SMMU_CD0_ASID, asid));
-	drv.write_cd_entry(master, ssid, cdptr, (void *)target);
+	drv.write_cd_entry(ref->master, ref->ssid, cdptr, (void *)target);
+	return 0;
+}
+
+static bool btm_move_has_cd(struct btm_move *m, struct arm_smmu_master *master,
+			    u32 ssid)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_cds; i++)
+		if (m->cds[i].master == master && m->cds[i].ssid == ssid)
+			return true;
+	return false;
+}
+
+/*
+ * Every CD that references the domain: those of its list of attached
+ * masters (with their SSIDs), and the SSID-0 CD of every master of the
+ * SMMU that holds the domain's ASID, which a private ASID is to one
+ * domain alone. The 6.12 driver drops a device that joins a group whose
+ * domain is set already from that domain's list (it adds the device, then
+ * removes it again as if from an old domain), so the list alone would leave
+ * that device's CD on the old ASID: it did, in QEMU, and its disk read
+ * garbage. The stream tree has every master; its mutex is taken under the
+ * ASID mutex and the driver never takes them the other way round.
+ */
+static int btm_move_find_cds(struct btm_move *m)
+{
+	struct list_head *head = AT(m->smmu_domain,
+				    BTM_OFF_arm_smmu_domain__devices);
+	struct rb_root *streams = AT(m->smmu, BTM_OFF_arm_smmu_device__streams);
+	struct mutex *streams_mutex = AT(m->smmu,
+					 BTM_OFF_arm_smmu_device__streams_mutex);
+	unsigned int max = 0;
+	struct btm_cd_ref ref;
+	struct list_head *pos;
+	struct rb_node *node;
+
+	lockdep_assert_held(drv.asid_lock);
+	mutex_lock(streams_mutex);
+	list_for_each(pos, head)
+		max++;
+	for (node = rb_first(streams); node; node = rb_next(node))
+		max++;
+	m->cds = kmalloc_array(max ?: 1, sizeof(*m->cds), GFP_KERNEL);
+	if (!m->cds) {
+		mutex_unlock(streams_mutex);
+		return -ENOMEM;
+	}
+	list_for_each(pos, head) {
+		void *md = (char *)pos - BTM_OFF_arm_smmu_master_domain__devices_elm;
+
+		ref.master = *(struct arm_smmu_master **)
+			AT(md, BTM_OFF_arm_smmu_master_domain__master);
+		ref.ssid = *(u32 *)AT(md, BTM_OFF_arm_smmu_master_domain__ssid);
+		if (!btm_move_has_cd(m, ref.master, ref.ssid))
+			m->cds[m->nr_cds++] = ref;
+	}
+	for (node = rb_first(streams); node; node = rb_next(node)) {
+		void *stream = (char *)node - BTM_OFF_arm_smmu_stream__node;
+
+		ref.master = *(struct arm_smmu_master **)
+			AT(stream, BTM_OFF_arm_smmu_stream__master);
+		ref.ssid = 0;
+		if (!btm_move_has_cd(m, ref.master, 0) && btm_cd_on(&ref, m->a))
+			m->cds[m->nr_cds++] = ref;
+	}
+	mutex_unlock(streams_mutex);
 	return 0;
 }
 
@@ -596,6 +683,7 @@ static int btm_move_claim_asid(void *ctx, u16 asid)
 	ret = xa_insert(drv.asid_xa, asid, m->smmu_domain, GFP_KERNEL);
 	if (ret)
 		return ret;
+	m->b = asid;
 	if (drv.invs) {
 		ret = btm_move_build_invs(m, asid);
 		if (ret)
@@ -647,7 +735,11 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 	m.smmu = domain_smmu(m.smmu_domain);
 	if (asid_kind_of(aa, m.a) != ASID_PRIVATE)
 		return -EINVAL;
+	ret = btm_move_find_cds(&m);
+	if (ret)
+		return ret;
 	ret = asid_move_run(&btm_move_ops, &m, aa, m.a, end, owner, to);
+	kfree(m.cds);
 	if (drv.invs)
 		btm_move_free_unused_invs(&m, !ret);
 	if (ret) {
@@ -661,6 +753,29 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 	atomic64_inc(&stat_moves);
 	*from = m.a;
 	return 0;
+}
+
+/**
+ * btm_move_domain_cds() - how many CDs a move of a domain rewrites
+ * @domain: a stage-1 domain of the driver
+ *
+ * Context: process; the driver's ASID mutex held, which attach and detach
+ * take to change the count.
+ * Return: the number of (master, SSID) pairs attached to @domain.
+ */
+unsigned int btm_move_domain_cds(struct iommu_domain *domain)
+{
+	struct btm_move m = { .smmu_domain = smmu_domain_of(domain) };
+	unsigned int n;
+
+	if (btm_move_domain_asid(domain, &m.a))
+		return 0;
+	m.smmu = domain_smmu(m.smmu_domain);
+	if (btm_move_find_cds(&m))
+		return 0;
+	n = m.nr_cds;
+	kfree(m.cds);
+	return n;
 }
 
 /**
@@ -678,4 +793,7 @@ void btm_move_read_stats(struct btm_move_stats *stats)
 	stats->hooked = 0;
 	for_each_possible_cpu(cpu)
 		stats->hooked += per_cpu(stat_hooked, cpu);
+	stats->missed = 0;
+	for (cpu = 0; cpu < hooks_registered; cpu++)
+		stats->missed += hooks[cpu].kp.nmissed;
 }

@@ -42,11 +42,12 @@ vda_pci_dev() {
 	readlink -f /sys/block/vda/device/..
 }
 
-# md5 of the whole disk, read through the SMMU after dropping the caches.
+# md5 of a whole disk (/dev/vda unless given), read through the SMMU after
+# dropping the caches.
 disk_md5() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
-	md5sum /dev/vda | cut -d' ' -f1
+	md5sum "${1:-/dev/vda}" | cut -d' ' -f1
 }
 
 status_file=/sys/kernel/debug/smmu_btm/status

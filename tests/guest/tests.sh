@@ -192,8 +192,9 @@ t_enable_force() {
 # though insmod may try a failing load twice). The load must succeed exactly
 # when every check passed.
 # On 6.10+ drivers the test module also moves the disk's DMA domain to a
-# fresh ASID 1,000 times while the disk is read and checksummed here in a
-# loop, each read after dropping the page cache, so through DMA.
+# fresh ASID 1,000 times while both of its functions (/dev/vda, /dev/vdb:
+# two masters of the one domain) are read and checksummed here in loops,
+# each read after dropping the page cache, so through DMA.
 run_ktest() {
 	moves=0
 	case "$ARG_drvgen" in
@@ -201,8 +202,9 @@ run_ktest() {
 	esac
 	rm -f /tmp/sums /tmp/stop-reader
 	if [ "$moves" -gt 0 ]; then
-		(while [ ! -e /tmp/stop-reader ]; do disk_md5 >>/tmp/sums; done) &
-		reader=$!
+		for d in /dev/vd?; do
+			(while [ ! -e /tmp/stop-reader ]; do disk_md5 "$d" >>/tmp/sums; done) &
+		done
 		while [ ! -s /tmp/sums ]; do sleep 0.1; done
 		reads_before=$(wc -l </tmp/sums)
 	fi
@@ -215,7 +217,7 @@ run_ktest() {
 	if [ "$moves" -gt 0 ]; then
 		reads_during=$(($(wc -l </tmp/sums) - reads_before))
 		touch /tmp/stop-reader
-		wait "$reader"
+		wait
 		bad=$(grep -vc "^$ARG_md5\$" /tmp/sums)
 		reads=$(wc -l </tmp/sums)
 		echo "disk reads: $reads, $reads_during while the module moved ASIDs, $bad bad"
@@ -322,4 +324,21 @@ run_demo() {
 	run_test status-file t_status_file
 	run_test status-tool t_status_tool
 	run_test unload t_unload
+}
+
+# make bench: time ASID moves of the disk's DMA domain (its masters: the
+# functions qemu-run --bench gave the disk) while the disks are read.
+t_bench_moves() {
+	for d in /dev/vd?; do
+		(while [ ! -e /tmp/stop-reader ]; do cat "$d" >/dev/null; echo 3 >/proc/sys/vm/drop_caches; done) &
+	done
+	insmod /smmu_btm_ktest.ko bench_moves=2000 || fail "the test module did not load"
+	touch /tmp/stop-reader
+	wait
+	rmmod smmu_btm_ktest
+	dmesg | sed -n 's/.*smmu_btm_ktest: BENCH /SMMUBTM-BENCH /p'
+}
+
+run_bench() {
+	run_test bench-moves t_bench_moves
 }

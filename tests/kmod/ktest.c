@@ -32,6 +32,10 @@ static bool provider_stays;
 module_param(provider_stays, bool, 0444);
 MODULE_PARM_DESC(provider_stays, "leave the SVA provider installed on the disk's SMMU until unload");
 
+static unsigned int bench_moves;
+module_param(bench_moves, uint, 0444);
+MODULE_PARM_DESC(bench_moves, "time this many ASID moves of the disk's DMA domain instead of testing");
+
 static bool fail_on_purpose;
 module_param(fail_on_purpose, bool, 0444);
 MODULE_PARM_DESC(fail_on_purpose, "fail one check, to test that a failed load leaves nothing behind");
@@ -126,6 +130,10 @@ static int __init ktest_init(void)
 	if (!current->mm) {
 		pr_info("CHECK has-mm FAIL loaded without a user mm\n");
 		return -EINVAL;
+	}
+	if (bench_moves) {
+		ktest_bench(bench_moves);
+		return failed ? -EINVAL : 0;
 	}
 	check_pinned_sva_cd(current->mm);
 	if (moves)

@@ -15,5 +15,6 @@ __printf(3, 4)
 void check(const char *name, bool ok, const char *fmt, ...);
 void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep);
 void ktest_moves_exit(void);
+void ktest_bench(unsigned int moves);
 
 #endif /* SMMU_BTM_KTEST_H */

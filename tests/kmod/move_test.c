@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/xarray.h>
 #include <asm/sysreg.h>
 
@@ -311,6 +312,100 @@ exit:
 	pr_info("moves %llu, undone %llu, invalidations hooked %llu, widened %llu\n",
 		stats.moves, stats.undone, stats.hooked, stats.covers);
 put:
+	pci_dev_put(pdev);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void print_ns(const char *what, u64 *ns, unsigned int n,
+		     unsigned int masters)
+{
+	sort(ns, n, sizeof(*ns), cmp_u64, NULL);
+	pr_info("BENCH %s masters=%u n=%u median_us=%llu.%03llu p99_us=%llu.%03llu\n",
+		what, masters, n, ns[n / 2] / 1000, ns[n / 2] % 1000,
+		ns[n * 99 / 100] / 1000, ns[n * 99 / 100] % 1000);
+}
+
+/**
+ * ktest_bench() - time ASID moves of the first disk's DMA domain
+ * @moves: how many
+ *
+ * Prints the median and 99th percentile of one move (the driver's ASID
+ * mutex held, the allocator already mirrored) and of mirroring the
+ * driver's ASIDs into the allocator, with the number of CDs each move
+ * rewrites. The provider is installed for its allocator, and removed.
+ */
+void ktest_bench(unsigned int moves)
+{
+	struct btm_binding binding = {};
+	struct iommu_domain *domain;
+	u64 *move_ns, *mirror_ns, t0;
+	unsigned int i, masters = 0;
+	struct btm_move_stats stats;
+	bool hooked, installed;
+	struct pci_dev *pdev;
+	u16 from, to;
+	void *smmu;
+	int ret;
+
+	pdev = find_disk();
+	check("bench-disk", pdev, "no virtio-blk PCI device behind an IOMMU");
+	if (!pdev)
+		return;
+	domain = iommu_get_domain_for_dev(&pdev->dev);
+	move_ns = kvmalloc_array(moves, sizeof(u64), GFP_KERNEL);
+	mirror_ns = kvmalloc_array(moves, sizeof(u64), GFP_KERNEL);
+	ret = move_ns && mirror_ns ? btm_kallsyms_init() : -ENOMEM;
+	if (!ret)
+		ret = btm_check_kernel(&binding);
+	if (!ret)
+		ret = btm_bind_symbols(&binding, ops_of(&pdev->dev), NULL);
+	if (!ret)
+		ret = btm_move_init(&binding);
+	hooked = !ret;
+	if (!ret)
+		ret = btm_provider_init(&binding);
+	smmu = (char *)pdev->dev.iommu->iommu_dev - BTM_OFF_arm_smmu_device__iommu;
+	if (!ret)
+		ret = btm_provider_install(&provider, pdev->dev.iommu->iommu_dev,
+					   smmu, *(u32 *)((char *)smmu +
+					   BTM_OFF_arm_smmu_device__asid_bits));
+	installed = !ret;
+	check("bench-setup", !ret, "error %d", ret);
+	for (i = 0; !ret && i < moves; i++) {
+		mutex_lock(btm_move_asid_lock());
+		t0 = ktime_get_ns();
+		ret = btm_move_mirror_driver_asids(&provider.aa, &foreign);
+		mirror_ns[i] = ktime_get_ns() - t0;
+		t0 = ktime_get_ns();
+		if (!ret)
+			ret = btm_move_domain(&provider.aa, domain,
+					      ASID_MOVE_FREE, NULL, &from, &to);
+		move_ns[i] = ktime_get_ns() - t0;
+		masters = btm_move_domain_cds(domain);
+		mutex_unlock(btm_move_asid_lock());
+		usleep_range(100, 200);
+	}
+	check("bench-moves", !ret && i == moves, "%u moves, error %d", i, ret);
+	if (!ret && i == moves) {
+		print_ns("move", move_ns, moves, masters);
+		print_ns("mirror", mirror_ns, moves, masters);
+	}
+	btm_move_read_stats(&stats);
+	pr_info("BENCH hooks masters=%u hooked=%llu missed=%llu widened=%llu\n",
+		masters, stats.hooked, stats.missed, stats.covers);
+	/* The bench allocates no SVA domain: removal cannot be refused. */
+	if (installed)
+		btm_provider_remove(&provider);
+	if (hooked)
+		btm_move_exit();
+	kvfree(move_ns);
+	kvfree(mirror_ns);
 	pci_dev_put(pdev);
 }
 
