@@ -188,6 +188,13 @@ t_enable_force() {
 	[ "$r" = no-btm ] || fail "reason '$r' under force, expected no-btm"
 }
 
+# Unreclaimable slab memory, in kB, after a settle; printed, not asserted.
+slab_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sed -n 's/^SUnreclaim: *\([0-9]*\) kB/\1/p' /proc/meminfo
+}
+
 # The in-guest test module's checks, each reported as ktest/<name> (once,
 # though insmod may try a failing load twice). The load must succeed exactly
 # when every check passed.
@@ -208,6 +215,7 @@ run_ktest() {
 		while [ ! -s /tmp/sums ]; do sleep 0.1; done
 		reads_before=$(wc -l </tmp/sums)
 	fi
+	slab_before=$(slab_kb)
 	if insmod /smmu_btm_ktest.ko moves=$moves 2>/dev/null; then
 		loaded=yes
 		rmmod smmu_btm_ktest
@@ -221,6 +229,7 @@ run_ktest() {
 		bad=$(grep -vc "^$ARG_md5\$" /tmp/sums)
 		reads=$(wc -l </tmp/sums)
 		echo "disk reads: $reads, $reads_during while the module moved ASIDs, $bad bad"
+		echo "slab (SUnreclaim): $slab_before kB before the test module, $(slab_kb) kB after it was unloaded"
 		if [ "$bad" != 0 ] || [ "$reads_during" -lt 1 ]; then
 			report ktest/disk-during-moves FAIL "$reads reads, $reads_during during the moves, $bad with a wrong checksum"
 		else

@@ -143,6 +143,7 @@ static void sva_domain(struct btm_provider *p, struct device *dev,
 	struct iommu_domain *domain;
 	struct asid_counts counts;
 	__le64 cd[4];
+	u64 cd0, tcr;
 	bool shared = false;
 	u16 asid = 0, now = 0;
 	char name[32];
@@ -169,12 +170,19 @@ static void sva_domain(struct btm_provider *p, struct device *dev,
 	      "error %d, ASID %u (CPU's %u), shared %d", ret, asid, cpu_asid,
 	      shared);
 	ret = btm_sva_domain_cd(domain, cd);
+	tcr = read_sysreg(tcr_el1);
+	cd0 = le64_to_cpu(cd[0]);
 	snprintf(name, sizeof(name), "%s-cd", tag);
-	check(name, !ret && !(le64_to_cpu(cd[0]) & SMMU_CD0_ASET) &&
-	      FIELD_GET(SMMU_CD0_ASID, le64_to_cpu(cd[0])) == cpu_asid &&
-	      le64_to_cpu(cd[1]) == (virt_to_phys(mm->pgd) & SMMU_CD1_TTB0),
-	      "error %d, CD0 %#llx CD1 %#llx", ret, le64_to_cpu(cd[0]),
-	      le64_to_cpu(cd[1]));
+	/* ASET 0 on the CPU ASID; the mm's pgd; the CPU's own TCR and MAIR. */
+	check(name, !ret && !(cd0 & SMMU_CD0_ASET) &&
+	      FIELD_GET(SMMU_CD0_ASID, cd0) == cpu_asid &&
+	      le64_to_cpu(cd[1]) == (virt_to_phys(mm->pgd) & SMMU_CD1_TTB0) &&
+	      FIELD_GET(SMMU_CD0_T0SZ, cd0) == (tcr & 63) &&
+	      FIELD_GET(SMMU_CD0_TG0, cd0) == ((tcr >> 14) & 3) &&
+	      FIELD_GET(SMMU_CD0_IPS, cd0) == ((tcr >> 32) & 7) &&
+	      (cd0 & SMMU_CD0_V) && le64_to_cpu(cd[3]) == read_sysreg(mair_el1),
+	      "error %d, CD0 %#llx CD1 %#llx CD3 %#llx, TCR_EL1 %#llx", ret,
+	      cd0, le64_to_cpu(cd[1]), le64_to_cpu(cd[3]), tcr);
 	snprintf(name, sizeof(name), "%s-holds-module", tag);
 	check(name, module_refcount(THIS_MODULE) == refs + 1,
 	      "module references %d, %u before", module_refcount(THIS_MODULE),
@@ -209,6 +217,48 @@ static void sva_domain(struct btm_provider *p, struct device *dev,
 static struct btm_provider provider;
 static bool provider_installed;
 
+/*
+ * Bind to the driver, place the move's hooks and install the provider on
+ * @pdev's SMMU; @hooked and @installed say how far that got.
+ */
+static int setup(struct pci_dev *pdev, bool *hooked, bool *installed)
+{
+	struct iommu_device *iommu = pdev->dev.iommu->iommu_dev;
+	void *smmu = (char *)iommu - BTM_OFF_arm_smmu_device__iommu;
+	struct btm_binding binding = {};
+	int ret;
+
+	*hooked = false;
+	*installed = false;
+	ret = btm_kallsyms_init();
+	if (!ret)
+		ret = btm_check_kernel(&binding);
+	if (!ret)
+		ret = btm_bind_symbols(&binding, ops_of(&pdev->dev), NULL);
+	if (!ret)
+		ret = btm_move_init(&binding);
+	*hooked = !ret;
+	if (!ret)
+		ret = btm_provider_init(&binding);
+	if (!ret)
+		ret = btm_provider_install(&provider, iommu, smmu, *(u32 *)
+					   ((char *)smmu + BTM_OFF_arm_smmu_device__asid_bits));
+	*installed = !ret;
+	return ret;
+}
+
+/* Undo setup(); false if the provider still has SVA domains. */
+static bool teardown(bool hooked, bool installed)
+{
+	if (installed && btm_provider_remove(&provider)) {
+		pr_err("provider still has SVA domains; leaving it installed\n");
+		return false;
+	}
+	if (hooked)
+		btm_move_exit();
+	return true;
+}
+
 /* The provider is on the disk's SMMU: the device's ops and domain say so. */
 static void check_provider(struct device *dev, bool installed)
 {
@@ -229,13 +279,12 @@ static void check_provider(struct device *dev, bool installed)
  */
 void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep)
 {
-	struct btm_binding binding = {};
 	struct btm_move_stats stats;
 	struct iommu_domain *domain;
 	struct asid_counts counts;
 	unsigned int before, after;
+	bool hooked, installed;
 	struct pci_dev *pdev;
-	void *smmu;
 	u16 cpu_asid;
 	int ret;
 
@@ -244,23 +293,8 @@ void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep)
 	if (!pdev)
 		return;
 	domain = iommu_get_domain_for_dev(&pdev->dev);
-	ret = btm_kallsyms_init();
-	if (!ret)
-		ret = btm_check_kernel(&binding);
-	if (!ret)
-		ret = btm_bind_symbols(&binding, ops_of(&pdev->dev), NULL);
-	if (!ret)
-		ret = btm_move_init(&binding);
-	check("move-init", !ret, "error %d", ret);
-	if (ret)
-		goto put;
-	ret = btm_provider_init(&binding);
-	smmu = (char *)pdev->dev.iommu->iommu_dev - BTM_OFF_arm_smmu_device__iommu;
-	if (!ret)
-		ret = btm_provider_install(&provider, pdev->dev.iommu->iommu_dev,
-					   smmu, *(u32 *)((char *)smmu +
-					   BTM_OFF_arm_smmu_device__asid_bits));
-	check("provider-install", !ret, "error %d", ret);
+	ret = setup(pdev, &hooked, &installed);
+	check("setup", !ret, "error %d (hooks placed: %d)", ret, hooked);
 	if (ret)
 		goto exit;
 	provider_installed = true;
@@ -298,14 +332,15 @@ void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep)
 		atomic_read(&provider.moved), atomic_read(&provider.fallbacks));
 	if (keep)
 		goto put;
-	ret = btm_provider_remove(&provider);
-	check("provider-remove", !ret, "error %d", ret);
-	provider_installed = !!ret;
-	check_provider(&pdev->dev, false);
-exit:
+	/* Left installed, ktest_moves_exit() tries again. */
+	provider_installed = !teardown(false, true);
+	check("provider-remove", !provider_installed, "SVA domains left");
 	if (provider_installed)
 		goto put;
-	btm_move_exit();
+	check_provider(&pdev->dev, false);
+	installed = false;
+exit:
+	teardown(hooked, installed);
 	btm_move_read_stats(&stats);
 	check("no-array-leak", !stats.arrays, "%ld invalidation arrays not freed",
 	      stats.arrays);
@@ -342,15 +377,13 @@ static void print_ns(const char *what, u64 *ns, unsigned int n,
  */
 void ktest_bench(unsigned int moves)
 {
-	struct btm_binding binding = {};
 	struct iommu_domain *domain;
 	u64 *move_ns, *mirror_ns, t0;
 	unsigned int i, masters = 0;
 	struct btm_move_stats stats;
-	bool hooked, installed;
+	bool hooked = false, installed = false;
 	struct pci_dev *pdev;
 	u16 from, to;
-	void *smmu;
 	int ret;
 
 	pdev = find_disk();
@@ -360,22 +393,7 @@ void ktest_bench(unsigned int moves)
 	domain = iommu_get_domain_for_dev(&pdev->dev);
 	move_ns = kvmalloc_array(moves, sizeof(u64), GFP_KERNEL);
 	mirror_ns = kvmalloc_array(moves, sizeof(u64), GFP_KERNEL);
-	ret = move_ns && mirror_ns ? btm_kallsyms_init() : -ENOMEM;
-	if (!ret)
-		ret = btm_check_kernel(&binding);
-	if (!ret)
-		ret = btm_bind_symbols(&binding, ops_of(&pdev->dev), NULL);
-	if (!ret)
-		ret = btm_move_init(&binding);
-	hooked = !ret;
-	if (!ret)
-		ret = btm_provider_init(&binding);
-	smmu = (char *)pdev->dev.iommu->iommu_dev - BTM_OFF_arm_smmu_device__iommu;
-	if (!ret)
-		ret = btm_provider_install(&provider, pdev->dev.iommu->iommu_dev,
-					   smmu, *(u32 *)((char *)smmu +
-					   BTM_OFF_arm_smmu_device__asid_bits));
-	installed = !ret;
+	ret = move_ns && mirror_ns ? setup(pdev, &hooked, &installed) : -ENOMEM;
 	check("bench-setup", !ret, "error %d", ret);
 	for (i = 0; !ret && i < moves; i++) {
 		mutex_lock(btm_move_asid_lock());
@@ -400,10 +418,7 @@ void ktest_bench(unsigned int moves)
 	pr_info("BENCH hooks masters=%u hooked=%llu missed=%llu widened=%llu\n",
 		masters, stats.hooked, stats.missed, stats.covers);
 	/* The bench allocates no SVA domain: removal cannot be refused. */
-	if (installed)
-		btm_provider_remove(&provider);
-	if (hooked)
-		btm_move_exit();
+	teardown(hooked, installed);
 	kvfree(move_ns);
 	kvfree(mirror_ns);
 	pci_dev_put(pdev);
@@ -414,11 +429,6 @@ void ktest_bench(unsigned int moves)
  */
 void ktest_moves_exit(void)
 {
-	if (!provider_installed)
-		return;
-	if (btm_provider_remove(&provider))
-		pr_err("provider still has SVA domains; leaving it installed\n");
-	else
-		btm_move_exit();
-	provider_installed = false;
+	if (provider_installed && teardown(true, true))
+		provider_installed = false;
 }
