@@ -55,6 +55,7 @@
 
 #include "asid_move.h"
 #include "domain_move.h"
+#include "driver_domain.h"
 #include "generated/layout.h"
 #include "smmu_cd.h"
 
@@ -90,25 +91,6 @@ static struct btm_move_driver drv;
 /* The CD is copied whole, ASID changed; no driver's CD is larger. */
 #define CD_MAX_BYTES	64
 static_assert(CD_BYTES <= CD_MAX_BYTES);
-
-#define AT(p, off)	((void *)((char *)(p) + (off)))
-
-static void *smmu_domain_of(struct iommu_domain *domain)
-{
-	return (char *)domain - BTM_OFF_arm_smmu_domain__domain;
-}
-
-static u16 *domain_asid(void *smmu_domain)
-{
-	return AT(smmu_domain, BTM_OFF_arm_smmu_domain__cd +
-		  BTM_OFF_arm_smmu_ctx_desc__asid);
-}
-
-static struct arm_smmu_device *domain_smmu(void *smmu_domain)
-{
-	return *(struct arm_smmu_device **)
-		AT(smmu_domain, BTM_OFF_arm_smmu_domain__smmu);
-}
 
 /*
  * The domain being moved, for the hooks (6.10+ without invalidation
@@ -315,7 +297,7 @@ int btm_move_domain_asid(struct iommu_domain *domain, u16 *asid)
 	void *smmu_domain = smmu_domain_of(domain);
 
 	if (!drv.asid_lock || !(domain->type & __IOMMU_DOMAIN_PAGING) ||
-	    *(u32 *)AT(smmu_domain, BTM_OFF_arm_smmu_domain__stage) !=
+	    *(u32 *)BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__stage) !=
 	    BTM_ENUM_ARM_SMMU_DOMAIN_S1 || !domain_smmu(smmu_domain))
 		return -EINVAL;
 	*asid = READ_ONCE(*domain_asid(smmu_domain));
@@ -395,25 +377,25 @@ struct btm_move {
 
 static size_t *invs_num(void *invs)
 {
-	return AT(invs, BTM_OFF_arm_smmu_invs__num_invs);
+	return BTM_AT(invs, BTM_OFF_arm_smmu_invs__num_invs);
 }
 
 static void *invs_entry(void *invs, size_t i)
 {
-	return AT(invs, BTM_OFF_arm_smmu_invs__inv + i * INV_BYTES);
+	return BTM_AT(invs, BTM_OFF_arm_smmu_invs__inv + i * INV_BYTES);
 }
 
 static void __rcu **domain_invs(void *smmu_domain)
 {
-	return AT(smmu_domain, BTM_OFF_arm_smmu_domain__invs);
+	return BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__invs);
 }
 
 static bool inv_is_asid(void *inv, struct arm_smmu_device *smmu, u16 asid)
 {
-	return *(struct arm_smmu_device **)AT(inv, BTM_OFF_arm_smmu_inv__smmu) == smmu &&
-	       *(u8 *)AT(inv, BTM_OFF_arm_smmu_inv__type) == BTM_ENUM_INV_TYPE_S1_ASID &&
-	       *(u32 *)AT(inv, BTM_OFF_arm_smmu_inv__id) == asid &&
-	       READ_ONCE(*(int *)AT(inv, BTM_OFF_arm_smmu_inv__users)) > 0;
+	return *(struct arm_smmu_device **)BTM_AT(inv, BTM_OFF_arm_smmu_inv__smmu) == smmu &&
+	       *(u8 *)BTM_AT(inv, BTM_OFF_arm_smmu_inv__type) == BTM_ENUM_INV_TYPE_S1_ASID &&
+	       *(u32 *)BTM_AT(inv, BTM_OFF_arm_smmu_inv__id) == asid &&
+	       READ_ONCE(*(int *)BTM_AT(inv, BTM_OFF_arm_smmu_inv__users)) > 0;
 }
 
 /* A copy of @invs's header for @num entries, not yet filled in. */
@@ -426,13 +408,13 @@ static void *invs_alloc_like(void *invs, size_t num)
 	if (!copy)
 		return NULL;
 	atomic_long_inc(&stat_arrays);
-	*(size_t *)AT(copy, BTM_OFF_arm_smmu_invs__max_invs) = num;
+	*(size_t *)BTM_AT(copy, BTM_OFF_arm_smmu_invs__max_invs) = num;
 	*invs_num(copy) = num;
-	*(size_t *)AT(copy, BTM_OFF_arm_smmu_invs__num_trashes) =
-		*(size_t *)AT(invs, BTM_OFF_arm_smmu_invs__num_trashes);
-	*(bool *)AT(copy, BTM_OFF_arm_smmu_invs__has_ats) =
-		*(bool *)AT(invs, BTM_OFF_arm_smmu_invs__has_ats);
-	rwlock_init((rwlock_t *)AT(copy, BTM_OFF_arm_smmu_invs__rwlock));
+	*(size_t *)BTM_AT(copy, BTM_OFF_arm_smmu_invs__num_trashes) =
+		*(size_t *)BTM_AT(invs, BTM_OFF_arm_smmu_invs__num_trashes);
+	*(bool *)BTM_AT(copy, BTM_OFF_arm_smmu_invs__has_ats) =
+		*(bool *)BTM_AT(invs, BTM_OFF_arm_smmu_invs__has_ats);
+	rwlock_init((rwlock_t *)BTM_AT(copy, BTM_OFF_arm_smmu_invs__rwlock));
 	return copy;
 }
 
@@ -449,7 +431,7 @@ static void invs_free_drivers(struct rcu_head *head)
 
 static struct rcu_head *invs_rcu(void *invs)
 {
-	return AT(invs, BTM_OFF_arm_smmu_invs__rcu);
+	return BTM_AT(invs, BTM_OFF_arm_smmu_invs__rcu);
 }
 
 /*
@@ -478,16 +460,16 @@ static int btm_move_build_invs(struct btm_move *m, u16 b)
 
 		if (i == at && b < m->a) {
 			memcpy(invs_entry(m->during, j), inv, INV_BYTES);
-			*(u32 *)AT(invs_entry(m->during, j++), BTM_OFF_arm_smmu_inv__id) = b;
+			*(u32 *)BTM_AT(invs_entry(m->during, j++), BTM_OFF_arm_smmu_inv__id) = b;
 		}
 		memcpy(invs_entry(m->during, j++), inv, INV_BYTES);
 		if (i == at && b > m->a) {
 			memcpy(invs_entry(m->during, j), inv, INV_BYTES);
-			*(u32 *)AT(invs_entry(m->during, j++), BTM_OFF_arm_smmu_inv__id) = b;
+			*(u32 *)BTM_AT(invs_entry(m->during, j++), BTM_OFF_arm_smmu_inv__id) = b;
 		}
 		memcpy(invs_entry(m->after, i), inv, INV_BYTES);
 	}
-	*(u32 *)AT(invs_entry(m->after, at), BTM_OFF_arm_smmu_inv__id) = b;
+	*(u32 *)BTM_AT(invs_entry(m->after, at), BTM_OFF_arm_smmu_inv__id) = b;
 	return 0;
 }
 
@@ -608,10 +590,10 @@ static bool btm_move_has_cd(struct btm_move *m, struct arm_smmu_master *master,
  */
 static int btm_move_find_cds(struct btm_move *m)
 {
-	struct list_head *head = AT(m->smmu_domain,
+	struct list_head *head = BTM_AT(m->smmu_domain,
 				    BTM_OFF_arm_smmu_domain__devices);
-	struct rb_root *streams = AT(m->smmu, BTM_OFF_arm_smmu_device__streams);
-	struct mutex *streams_mutex = AT(m->smmu,
+	struct rb_root *streams = BTM_AT(m->smmu, BTM_OFF_arm_smmu_device__streams);
+	struct mutex *streams_mutex = BTM_AT(m->smmu,
 					 BTM_OFF_arm_smmu_device__streams_mutex);
 	unsigned int max = 0;
 	struct btm_cd_ref ref;
@@ -633,8 +615,8 @@ static int btm_move_find_cds(struct btm_move *m)
 		void *md = (char *)pos - BTM_OFF_arm_smmu_master_domain__devices_elm;
 
 		ref.master = *(struct arm_smmu_master **)
-			AT(md, BTM_OFF_arm_smmu_master_domain__master);
-		ref.ssid = *(u32 *)AT(md, BTM_OFF_arm_smmu_master_domain__ssid);
+			BTM_AT(md, BTM_OFF_arm_smmu_master_domain__master);
+		ref.ssid = *(u32 *)BTM_AT(md, BTM_OFF_arm_smmu_master_domain__ssid);
 		if (!btm_move_has_cd(m, ref.master, ref.ssid))
 			m->cds[m->nr_cds++] = ref;
 	}
@@ -642,7 +624,7 @@ static int btm_move_find_cds(struct btm_move *m)
 		void *stream = (char *)node - BTM_OFF_arm_smmu_stream__node;
 
 		ref.master = *(struct arm_smmu_master **)
-			AT(stream, BTM_OFF_arm_smmu_stream__master);
+			BTM_AT(stream, BTM_OFF_arm_smmu_stream__master);
 		ref.ssid = 0;
 		if (!btm_move_has_cd(m, ref.master, 0) && btm_cd_on(&ref, m->a))
 			m->cds[m->nr_cds++] = ref;
@@ -761,7 +743,8 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
  *
  * Context: process; the driver's ASID mutex held, which attach and detach
  * take to change the count.
- * Return: the number of (master, SSID) pairs attached to @domain.
+ * Return: the number of CDs btm_move_find_cds() finds for @domain; 0 when
+ * it is not a stage-1 domain or memory ran out.
  */
 unsigned int btm_move_domain_cds(struct iommu_domain *domain)
 {

@@ -46,6 +46,7 @@
 
 #include "compat.h"
 #include "domain_move.h"
+#include "driver_domain.h"
 #include "generated/layout.h"
 #include "sva_mm.h"
 #include "sva_provider.h"
@@ -71,8 +72,6 @@ static struct {
 	bool invs;
 } drv;
 
-#define AT(p, off)	((void *)((char *)(p) + (off)))
-
 /* The provider's own record of one SVA domain. */
 struct btm_sva {
 	struct list_head node;
@@ -90,22 +89,6 @@ static LIST_HEAD(sva_domains);
 
 /* Owner of the ASIDs the driver holds for others, in each allocator. */
 static int foreign;
-
-static void *smmu_domain_of(struct iommu_domain *domain)
-{
-	return (char *)domain - BTM_OFF_arm_smmu_domain__domain;
-}
-
-static struct iommu_domain *domain_in(void *smmu_domain)
-{
-	return AT(smmu_domain, BTM_OFF_arm_smmu_domain__domain);
-}
-
-static u16 *domain_asid(void *smmu_domain)
-{
-	return AT(smmu_domain, BTM_OFF_arm_smmu_domain__cd +
-		  BTM_OFF_arm_smmu_ctx_desc__asid);
-}
 
 static struct btm_sva *sva_of(struct iommu_domain *domain)
 {
@@ -215,7 +198,7 @@ static void sva_release_asid(struct btm_sva *sva)
 /* What arm_smmu_domain_alloc() allocated: the domain, and its 7.x array. */
 static void free_smmu_domain(void *smmu_domain)
 {
-	void __rcu **invs = AT(smmu_domain, BTM_OFF_arm_smmu_domain__invs);
+	void __rcu **invs = BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__invs);
 
 	if (drv.invs)
 		kfree(rcu_dereference_protected(*invs, true));
@@ -341,8 +324,8 @@ static struct iommu_domain *btm_sva_domain_alloc(struct device *dev,
 	/* The core sets the type, mm and owner once it has the domain. */
 	domain->ops = &btm_sva_domain_ops;
 	domain->pgsize_bitmap = PAGE_SIZE;
-	*(void **)AT(smmu_domain, BTM_OFF_arm_smmu_domain__smmu) = p->smmu;
-	*(u32 *)AT(smmu_domain, BTM_OFF_arm_smmu_domain__stage) =
+	*(void **)BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__smmu) = p->smmu;
+	*(u32 *)BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__stage) =
 		drv.invs ? BTM_ENUM_ARM_SMMU_DOMAIN_SVA :
 			   BTM_ENUM_ARM_SMMU_DOMAIN_S1;
 
@@ -403,7 +386,7 @@ static int reown_device(struct device *dev, void *data)
 		return 0;
 	r->group_done = true;
 	if (r->check_only) {
-		struct xarray *pasids = AT(r->group,
+		struct xarray *pasids = BTM_AT(r->group,
 					   BTM_OFF_iommu_group__pasid_array);
 
 		if (!xa_empty(pasids))
@@ -411,7 +394,7 @@ static int reown_device(struct device *dev, void *data)
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(fields); i++) {
-		domain = *(struct iommu_domain **)AT(r->group, fields[i]);
+		domain = *(struct iommu_domain **)BTM_AT(r->group, fields[i]);
 		if (domain)
 			btm_domain_reown(domain, r->from, r->to);
 	}
