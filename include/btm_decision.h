@@ -49,7 +49,8 @@ struct btm_cpu_facts {
  * @driver_btm: the driver's feature word already has its BTM bit
  * @s1_s2vmid_zero: the driver writes STE.S2VMID = 0 for stage-1-only
  *		    streams, so an NS-EL1 host's broadcasts (VMID 0) match
- * @kvm: KVM can run guests here (built in, and the kernel owns EL2 with VHE)
+ * @kvm: KVM can run guests here. btm_read_kernel_facts() can only see that
+ *	 on a VHE host; the decision takes it on either kind.
  */
 struct btm_kernel_facts {
 	enum btm_driver_gen driver_gen;
@@ -61,17 +62,37 @@ struct btm_kernel_facts {
 };
 
 /*
- * Outcomes, in the order they are tested: the first that applies is the
- * reason given. BTM_USABLE and BTM_USABLE_FORCED are the only usable ones.
+ * Outcomes. The refusals, BTM_DISABLED to BTM_VMID, are tested in enum
+ * order and the first that applies is the reason given. When none applies,
+ * BTM is usable, and the outcome says how; btm_usable() is true for these
+ * three only:
+ *
+ * BTM_USABLE_FORCED: enable=force overrode BTM_ERRATUM or BTM_VMID. It is
+ * given even where BTM_USABLE_KVM also holds, since an overridden known
+ * problem is the more important fact to report.
+ *
+ * BTM_USABLE_KVM: KVM can run guests (btm_kernel_facts.kvm) and
+ *  - the SMMU has stage 2 (SMMU_IDR0.S2P): guests' broadcasts by VMID, and
+ *    the TLBI ALLE1IS with which KVM rolls its VMIDs over, also invalidate
+ *    the SMMU's stage-2 and nested entries of devices passed through; or
+ *  - the host is non-VHE: that ALLE1IS, an EL1&0 invalidation of every
+ *    VMID, also drops the host's own stage-1 entries in the SMMU.
+ * Either is over-invalidation, which costs refills but never misses an
+ * invalidation, so BTM is usable without enable=force. The KVM cases that
+ * would miss one are BTM_VMID's.
+ *
+ * BTM_USABLE: none of the above.
  */
 enum btm_reason {
 	BTM_USABLE,
 	BTM_USABLE_FORCED,
+	BTM_USABLE_KVM,
 	BTM_DISABLED,
 	BTM_NO_STAGE1,
 	BTM_NO_BTM,
 	BTM_ALREADY_ENABLED,
 	BTM_VHE_NO_HYP,
+	BTM_E2H_MISMATCH,
 	BTM_ASID_WIDTH,
 	BTM_ERRATUM,
 	BTM_DRIVER_UNSUPPORTED,
@@ -99,14 +120,10 @@ struct btm_erratum {
  * @reason: why BTM is or is not usable
  * @erratum: the matching entry when @reason is BTM_ERRATUM (or when an
  *	     erratum was overridden by force), else NULL
- * @kvm_note: usable, but KVM guests' broadcasts by VMID also reach this
- *	      SMMU's stage-2 domains (over-invalidation, not a correctness
- *	      problem)
  */
 struct btm_decision {
 	enum btm_reason reason;
 	const struct btm_erratum *erratum;
-	bool kvm_note;
 };
 
 void btm_decide(const struct smmu_features *feat, u32 cr2,

@@ -58,6 +58,10 @@ static const struct {
 		"usable-forced",
 		"usable only because enable=force overrides a known problem",
 	},
+	[BTM_USABLE_KVM] = {
+		"usable-kvm",
+		"usable, with extra invalidation from KVM: guests' broadcasts by VMID and KVM's VMID rollovers also drop this SMMU's stage-2 entries (SMMU_IDR0.S2P) or, on a non-VHE host, the host's own stage-1 ones",
+	},
 	[BTM_DISABLED] = {
 		"disabled",
 		"disabled by enable=off",
@@ -77,6 +81,10 @@ static const struct {
 	[BTM_VHE_NO_HYP] = {
 		"vhe-no-hyp",
 		"VHE host but SMMU_IDR0.HYP is 0: the SMMU has no EL2-E2H StreamWorld, so the CPU's EL2 broadcasts would not match",
+	},
+	[BTM_E2H_MISMATCH] = {
+		"e2h-mismatch",
+		"SMMU_CR2.E2H disagrees with the CPU: a VHE host needs it at 1 (its EL2&0 broadcasts match only the EL2-E2H StreamWorld), a non-VHE host at 0",
 	},
 	[BTM_ASID_WIDTH] = {
 		"asid-width",
@@ -167,6 +175,15 @@ static enum btm_reason btm_check(const struct smmu_features *feat, u32 cr2,
 	 */
 	if (cpu->vhe && !feat->hyp)
 		return BTM_VHE_NO_HYP;
+	/*
+	 * With IDR0.HYP, CR2.E2H decides whether the SMMU's EL2 StreamWorld is
+	 * EL2-E2H, which a VHE host's SVA contexts must be in to match its
+	 * broadcasts. The driver sets E2H on VHE hosts only, so on a non-VHE
+	 * host E2H at 1 means the SMMU was set up by someone who assumed
+	 * otherwise. Without IDR0.HYP, E2H is RES0 and says nothing.
+	 */
+	if (feat->hyp && !!(cr2 & CR2_E2H) != cpu->vhe)
+		return BTM_E2H_MISMATCH;
 	/* A narrower SMMU ASID would alias several CPU ASIDs. */
 	if (feat->asid_bits < cpu->asid_bits)
 		return BTM_ASID_WIDTH;
@@ -190,7 +207,17 @@ static enum btm_reason btm_check(const struct smmu_features *feat, u32 cr2,
 			return BTM_VMID;
 		*forced = true;
 	}
-	return *forced ? BTM_USABLE_FORCED : BTM_USABLE;
+	/* The override is the more important fact, so it hides the KVM one. */
+	if (*forced)
+		return BTM_USABLE_FORCED;
+	/*
+	 * Guests' broadcasts by VMID and KVM's ALLE1IS on VMID rollover also
+	 * reach stage-2 entries, and on a non-VHE host ALLE1IS also drops the
+	 * host's stage-1 ones (NS-EL1): more invalidation, never less.
+	 */
+	if (kernel->kvm && (feat->s2p || !cpu->vhe))
+		return BTM_USABLE_KVM;
+	return BTM_USABLE;
 }
 
 /**
@@ -202,6 +229,9 @@ static enum btm_reason btm_check(const struct smmu_features *feat, u32 cr2,
  * @mode: the enable= module parameter
  * @out: filled in with the first reason that applies, in enum btm_reason
  *	 order; enable=force overrides only BTM_ERRATUM and BTM_VMID
+ *
+ * When no refusal applies, the outcome is BTM_USABLE_FORCED, BTM_USABLE_KVM
+ * or BTM_USABLE, as enum btm_reason describes.
  */
 void btm_decide(const struct smmu_features *feat, u32 cr2,
 		const struct btm_cpu_facts *cpu,
@@ -214,23 +244,20 @@ void btm_decide(const struct smmu_features *feat, u32 cr2,
 	out->reason = btm_check(feat, cr2, cpu, kernel, mode, &erratum,
 				&forced);
 	out->erratum = erratum;
-	/*
-	 * KVM guests' TLBIs by VMID also hit this SMMU's stage-2 entries:
-	 * extra invalidation, never a missed one, so only worth a note.
-	 */
-	out->kvm_note = btm_usable(out) && feat->s2p && kernel->kvm;
 }
 
 /**
  * btm_usable() - whether a decision lets BTM be used
  * @decision: the outcome of btm_decide()
  *
- * Return: true for BTM_USABLE and BTM_USABLE_FORCED, else false.
+ * Return: true for BTM_USABLE, BTM_USABLE_FORCED and BTM_USABLE_KVM, else
+ * false.
  */
 bool btm_usable(const struct btm_decision *decision)
 {
 	return decision->reason == BTM_USABLE ||
-	       decision->reason == BTM_USABLE_FORCED;
+	       decision->reason == BTM_USABLE_FORCED ||
+	       decision->reason == BTM_USABLE_KVM;
 }
 
 /**

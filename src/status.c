@@ -58,9 +58,6 @@ static void show_smmu(struct seq_file *m, const struct btm_smmu *smmu)
 		seq_printf(m, "smmu%u.erratum: %s %s\n", i,
 			   smmu->decision.erratum->part,
 			   smmu->decision.erratum->errata);
-	if (smmu->decision.kvm_note)
-		seq_printf(m, "smmu%u.kvm_note: KVM guests' broadcasts by VMID also invalidate this SMMU's stage-2 domains\n",
-			   i);
 }
 
 static int status_show(struct seq_file *m, void *unused)

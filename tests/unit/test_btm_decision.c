@@ -19,7 +19,10 @@
 
 /* IDR0.TTF = 0b10: AArch64 translation tables only. */
 #define TTF_AA64	(2u << 2)
-/* CR2 as the arm-smmu-v3 driver leaves it without BTM, with and without E2H. */
+/*
+ * CR2 as the arm-smmu-v3 driver leaves it without BTM: with E2H on a VHE
+ * host whose SMMU has IDR0.HYP, without it otherwise.
+ */
 #define CR2_NO_BTM	(CR2_PTM | CR2_RECINVSID)
 #define CR2_NO_BTM_E2H	(CR2_PTM | CR2_RECINVSID | CR2_E2H)
 
@@ -45,17 +48,24 @@
  * variant 3), the way the kernel's SMMUv3 PMCG driver identifies the
  * parent SMMU.
  */
-#define REGS_KP920 \
+#define REGS_KP920_CR2(cr2_) \
 	{ .idr0 = IDR0_SVA_SERVER, .idr1 = IDR1_TYPICAL, \
 	  .idr5 = IDR5_TYPICAL, .iidr = 0x00030736, .cr0 = 0x0f, \
-	  .cr2 = CR2_NO_BTM_E2H }
+	  .cr2 = (cr2_) }
+/* As a VHE host's driver leaves it, and as a non-VHE host's does. */
+#define REGS_KP920	REGS_KP920_CR2(CR2_NO_BTM_E2H)
+#define REGS_KP920_EL1	REGS_KP920_CR2(CR2_NO_BTM)
 /* An Arm part: MMU-600 r1p1, MMU-700 r0p1, MMU-L1 r0p0, MMU-S3 r0p0. */
-#define REGS_ARM(prod, var, rev) \
+#define REGS_ARM_CR2(prod, var, rev, cr2_) \
 	{ .idr0 = IDR0_SVA_SERVER, .idr1 = IDR1_TYPICAL, \
 	  .idr5 = IDR5_TYPICAL, .iidr = IIDR(prod, var, rev, ARM), \
-	  .aidr = 0x02, .cr0 = 0x0f, .cr2 = CR2_NO_BTM_E2H }
+	  .aidr = 0x02, .cr0 = 0x0f, .cr2 = (cr2_) }
+#define REGS_ARM(prod, var, rev) \
+	REGS_ARM_CR2(prod, var, rev, CR2_NO_BTM_E2H)
 #define REGS_MMU600	REGS_ARM(0x483, 1, 1)
+#define REGS_MMU600_EL1	REGS_ARM_CR2(0x483, 1, 1, CR2_NO_BTM)
 #define REGS_MMU700	REGS_ARM(0x487, 0, 1)
+#define REGS_MMU700_EL1	REGS_ARM_CR2(0x487, 0, 1, CR2_NO_BTM)
 #define REGS_MMU_L1	REGS_ARM(0x48a, 0, 0)
 #define REGS_MMU_S3	REGS_ARM(0x498, 0, 0)
 /* A generic (implementer 0) SMMU with the given IDR0 and CR2. */
@@ -82,6 +92,13 @@
 #define KERNEL_S2VMID \
 	{ .driver_gen = BTM_DRIVER_CD_SHARED, .iommu_sva = true, \
 	  .driver_sva = true }
+#define KERNEL_S2VMID_KVM \
+	{ .driver_gen = BTM_DRIVER_CD_SHARED, .iommu_sva = true, \
+	  .driver_sva = true, .kvm = true }
+#define KERNEL_NO_SVA_KVM \
+	{ .driver_gen = BTM_DRIVER_DOMAIN, .kvm = true }
+/* An SMMU with BTM but neither stage 2 nor HYP. */
+#define IDR0_S1_ONLY	(IDR0_S1P | TTF_AA64 | IDR0_BTM | IDR0_ASID16)
 #define KERNEL_DRIVER_BTM \
 	{ .driver_gen = BTM_DRIVER_DOMAIN, .iommu_sva = true, \
 	  .driver_sva = true, .driver_btm = true, .s1_s2vmid_zero = true }
@@ -94,176 +111,225 @@ struct decide_case {
 	enum btm_mode mode;
 	enum btm_reason reason;
 	const char *erratum_part;	/* NULL: out->erratum must be NULL */
-	bool kvm_note;
 };
 
 static const struct decide_case cases[] = {
 	{ "qemu-7.2 at EL1, Debian kernel", REGS_QEMU, CPU_EL1,
 	  KERNEL_NO_SVA, BTM_MODE_AUTO, BTM_NO_BTM,
-	  NULL, false },
+	  NULL },
 	{ "qemu-7.2 at EL2 (VHE), Debian kernel", REGS_QEMU, CPU_VHE,
 	  KERNEL_NO_SVA, BTM_MODE_AUTO, BTM_NO_BTM,
-	  NULL, false },
+	  NULL },
 	{ "qemu-7.2, force does not invent BTM", REGS_QEMU, CPU_VHE,
 	  KERNEL_SVA, BTM_MODE_FORCE, BTM_NO_BTM,
-	  NULL, false },
+	  NULL },
 	{ "qemu-7.2, PTM=0 is RES0 without BTM",
 	  { .idr0 = 0x0d40101a, .idr1 = 0x02730010, .idr3 = 0x00001404,
 	    .idr5 = 0x00000074, .aidr = 0x01, .cr0 = 0x0d, .cr2 = 0 },
 	  CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO, BTM_NO_BTM,
-	  NULL, false },
+	  NULL },
 
 	{ "kunpeng-920, VHE, SVA kernel", REGS_KP920, CPU_VHE, KERNEL_SVA,
 	  BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 	{ "kunpeng-920, VHE, SVA kernel with KVM", REGS_KP920, CPU_VHE,
-	  KERNEL_SVA_KVM, BTM_MODE_AUTO, BTM_USABLE, NULL, true },
+	  KERNEL_SVA_KVM, BTM_MODE_AUTO, BTM_USABLE_KVM, NULL },
 	{ "kunpeng-920, enable=off", REGS_KP920, CPU_VHE, KERNEL_SVA_KVM,
 	  BTM_MODE_OFF, BTM_DISABLED,
-	  NULL, false },
+	  NULL },
 	{ "kunpeng-920, enable=force with nothing to override", REGS_KP920,
 	  CPU_VHE, KERNEL_SVA, BTM_MODE_FORCE, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 
 	{ "mmu-600 r1p1, VHE", REGS_MMU600, CPU_VHE, KERNEL_SVA,
 	  BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
-	{ "mmu-600 r1p1, EL1", REGS_MMU600, CPU_EL1, KERNEL_SVA,
+	  NULL },
+	{ "mmu-600 r1p1, EL1", REGS_MMU600_EL1, CPU_EL1, KERNEL_SVA,
 	  BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 
 	{ "mmu-700", REGS_MMU700, CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO,
-	  BTM_ERRATUM, "MMU-700", false },
+	  BTM_ERRATUM, "MMU-700" },
 	{ "mmu-700, enable=force", REGS_MMU700, CPU_VHE, KERNEL_SVA,
-	  BTM_MODE_FORCE, BTM_USABLE_FORCED, "MMU-700", false },
-	{ "mmu-700, enable=force with KVM", REGS_MMU700, CPU_VHE,
-	  KERNEL_SVA_KVM, BTM_MODE_FORCE, BTM_USABLE_FORCED, "MMU-700",
-	  true },
+	  BTM_MODE_FORCE, BTM_USABLE_FORCED, "MMU-700" },
+	{ "mmu-700, enable=force with KVM: forced hides usable-kvm",
+	  REGS_MMU700, CPU_VHE, KERNEL_SVA_KVM, BTM_MODE_FORCE,
+	  BTM_USABLE_FORCED, "MMU-700" },
 	{ "mmu-700, enable=off wins over the erratum", REGS_MMU700, CPU_VHE,
 	  KERNEL_SVA, BTM_MODE_OFF, BTM_DISABLED,
-	  NULL, false },
+	  NULL },
 	{ "mmu-700, enable=force, 6.1 bond driver", REGS_MMU700, CPU_VHE,
 	  KERNEL_GEN(BTM_DRIVER_BOND), BTM_MODE_FORCE,
-	  BTM_DRIVER_UNSUPPORTED, "MMU-700", false },
+	  BTM_DRIVER_UNSUPPORTED, "MMU-700" },
 	{ "mmu-700, enable=force, erratum and VMID both overridden",
-	  REGS_MMU700, CPU_EL1, KERNEL_S2VMID, BTM_MODE_FORCE,
-	  BTM_USABLE_FORCED, "MMU-700", false },
+	  REGS_MMU700_EL1, CPU_EL1, KERNEL_S2VMID, BTM_MODE_FORCE,
+	  BTM_USABLE_FORCED, "MMU-700" },
 	{ "mmu-700, 6.1 bond driver: erratum comes first", REGS_MMU700,
 	  CPU_VHE, KERNEL_GEN(BTM_DRIVER_BOND), BTM_MODE_AUTO, BTM_ERRATUM,
-	  "MMU-700", false },
+	  "MMU-700" },
 	{ "mmu-700 r2p3, every revision", REGS_ARM(0x487, 2, 3), CPU_VHE,
-	  KERNEL_SVA, BTM_MODE_AUTO, BTM_ERRATUM, "MMU-700", false },
+	  KERNEL_SVA, BTM_MODE_AUTO, BTM_ERRATUM, "MMU-700" },
 	{ "mmu-l1", REGS_MMU_L1, CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO,
-	  BTM_ERRATUM, "MMU-L1", false },
+	  BTM_ERRATUM, "MMU-L1" },
 	{ "mmu-s3", REGS_MMU_S3, CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO,
-	  BTM_ERRATUM, "MMU-S3", false },
+	  BTM_ERRATUM, "MMU-S3" },
 
 	{ "btm without hyp, VHE",
 	  REGS_GENERIC(IDR0_S1P | IDR0_S2P | TTF_AA64 | IDR0_BTM |
 		       IDR0_ASID16, CR2_NO_BTM),
 	  CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO, BTM_VHE_NO_HYP,
-	  NULL, false },
+	  NULL },
 	{ "btm without hyp, VHE, force does not override",
 	  REGS_GENERIC(IDR0_S1P | TTF_AA64 | IDR0_BTM | IDR0_ASID16,
 		       CR2_NO_BTM),
 	  CPU_VHE, KERNEL_SVA, BTM_MODE_FORCE, BTM_VHE_NO_HYP,
-	  NULL, false },
+	  NULL },
 	{ "btm without hyp, EL1, S2P with S2VMID 0",
 	  REGS_GENERIC(IDR0_S1P | IDR0_S2P | TTF_AA64 | IDR0_BTM |
 		       IDR0_ASID16, CR2_NO_BTM),
 	  CPU_EL1, KERNEL_SVA, BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 	{ "btm without hyp, EL1, no S2P",
 	  REGS_GENERIC(IDR0_S1P | TTF_AA64 | IDR0_BTM | IDR0_ASID16,
 		       CR2_NO_BTM),
 	  CPU_EL1, KERNEL_S2VMID, BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 
 	{ "8-bit smmu asid, 16-bit cpu asid",
 	  REGS_GENERIC(IDR0_S1P | TTF_AA64 | IDR0_BTM | IDR0_HYP,
 		       CR2_NO_BTM_E2H),
 	  CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO, BTM_ASID_WIDTH,
-	  NULL, false },
+	  NULL },
 	{ "8-bit smmu asid, 8-bit cpu asid",
 	  REGS_GENERIC(IDR0_S1P | TTF_AA64 | IDR0_BTM | IDR0_HYP,
 		       CR2_NO_BTM_E2H),
 	  CPU_VHE_ASID8, KERNEL_SVA, BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 	{ "8-bit smmu asid, 8-bit cpu asid at EL1",
 	  REGS_GENERIC(IDR0_S1P | TTF_AA64 | IDR0_BTM, CR2_NO_BTM),
 	  CPU_EL1_ASID8, KERNEL_SVA, BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 	{ "mmu-700 with 8-bit asid: width before erratum",
 	  { .idr0 = IDR0_S1P | TTF_AA64 | IDR0_BTM | IDR0_HYP,
 	    .iidr = IIDR(0x487, 0, 0, ARM), .cr2 = CR2_NO_BTM_E2H },
 	  CPU_VHE, KERNEL_SVA, BTM_MODE_FORCE, BTM_ASID_WIDTH,
-	  NULL, false },
+	  NULL },
 
 	{ "kunpeng-920, CR2.PTM=0: kernel already does BTM",
 	  { .idr0 = IDR0_SVA_SERVER, .iidr = 0x00030736,
 	    .cr2 = CR2_RECINVSID | CR2_E2H },
 	  CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO, BTM_ALREADY_ENABLED,
-	  NULL, false },
+	  NULL },
 	{ "kunpeng-920, driver BTM feature set", REGS_KP920, CPU_VHE,
 	  KERNEL_DRIVER_BTM, BTM_MODE_FORCE, BTM_ALREADY_ENABLED,
-	  NULL, false },
+	  NULL },
 	{ "mmu-700, CR2.PTM=0: stand aside before erratum",
 	  { .idr0 = IDR0_SVA_SERVER, .iidr = IIDR(0x487, 0, 1, ARM),
 	    .cr2 = CR2_RECINVSID },
 	  CPU_EL1, KERNEL_SVA, BTM_MODE_AUTO, BTM_ALREADY_ENABLED,
-	  NULL, false },
+	  NULL },
 
 	{ "kunpeng-920, 6.1 bond driver", REGS_KP920, CPU_VHE,
 	  KERNEL_GEN(BTM_DRIVER_BOND), BTM_MODE_AUTO,
 	  BTM_DRIVER_UNSUPPORTED,
-	  NULL, false },
+	  NULL },
 	{ "kunpeng-920, unrecognised driver", REGS_KP920, CPU_VHE,
 	  KERNEL_GEN(BTM_DRIVER_UNKNOWN), BTM_MODE_FORCE,
 	  BTM_DRIVER_UNSUPPORTED,
-	  NULL, false },
+	  NULL },
 	{ "kunpeng-920, 6.2-6.9 driver", REGS_KP920, CPU_VHE,
 	  KERNEL_GEN(BTM_DRIVER_CD_SHARED), BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 	{ "kunpeng-920, 7.x driver", REGS_KP920, CPU_VHE,
 	  KERNEL_GEN(BTM_DRIVER_INVS), BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 	{ "kunpeng-920, no CONFIG_IOMMU_SVA", REGS_KP920, CPU_VHE,
 	  KERNEL_NO_SVA, BTM_MODE_FORCE, BTM_NO_SVA,
-	  NULL, false },
+	  NULL },
 
-	{ "kunpeng-920 at EL1, S2VMID not 0", REGS_KP920, CPU_EL1,
+	{ "kunpeng-920 at EL1, S2VMID not 0", REGS_KP920_EL1, CPU_EL1,
 	  KERNEL_S2VMID, BTM_MODE_AUTO, BTM_VMID,
-	  NULL, false },
-	{ "kunpeng-920 at EL1, S2VMID not 0, enable=force", REGS_KP920,
+	  NULL },
+	{ "kunpeng-920 at EL1, S2VMID not 0, enable=force", REGS_KP920_EL1,
 	  CPU_EL1, KERNEL_S2VMID, BTM_MODE_FORCE, BTM_USABLE_FORCED,
-	  NULL, false },
-	{ "kunpeng-920 at EL1, S2VMID 0", REGS_KP920, CPU_EL1, KERNEL_SVA,
+	  NULL },
+	{ "kunpeng-920 at EL1, S2VMID 0", REGS_KP920_EL1, CPU_EL1, KERNEL_SVA,
 	  BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 	{ "kunpeng-920 under VHE, S2VMID irrelevant", REGS_KP920, CPU_VHE,
 	  KERNEL_S2VMID, BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
+	  NULL },
 
 	{ "qemu-7.2, enable=off", REGS_QEMU, CPU_EL1, KERNEL_NO_SVA,
 	  BTM_MODE_OFF, BTM_DISABLED,
-	  NULL, false },
+	  NULL },
 	{ "stage-2-only smmu with btm",
 	  REGS_GENERIC(IDR0_S2P | TTF_AA64 | IDR0_BTM | IDR0_HYP |
 		       IDR0_ASID16 | IDR0_VMID16, CR2_NO_BTM_E2H),
 	  CPU_VHE, KERNEL_SVA, BTM_MODE_FORCE, BTM_NO_STAGE1,
-	  NULL, false },
+	  NULL },
 	{ "no stage 1 comes before no btm",
 	  REGS_GENERIC(IDR0_S2P | TTF_AA64, 0),
 	  CPU_EL1, KERNEL_NO_SVA, BTM_MODE_AUTO, BTM_NO_STAGE1,
-	  NULL, false },
+	  NULL },
 
-	{ "usable without S2P: no kvm note even with KVM",
+	{ "VHE, no S2P: KVM's invalidations miss the SMMU, plain usable",
 	  REGS_GENERIC(IDR0_S1P | TTF_AA64 | IDR0_BTM | IDR0_HYP |
 		       IDR0_ASID16, CR2_NO_BTM_E2H),
 	  CPU_VHE, KERNEL_SVA_KVM, BTM_MODE_AUTO, BTM_USABLE,
-	  NULL, false },
-	{ "not usable: no kvm note", REGS_MMU700, CPU_VHE, KERNEL_SVA_KVM,
-	  BTM_MODE_AUTO, BTM_ERRATUM, "MMU-700", false },
+	  NULL },
+	{ "KVM does not make an erratum usable", REGS_MMU700, CPU_VHE,
+	  KERNEL_SVA_KVM, BTM_MODE_AUTO, BTM_ERRATUM, "MMU-700" },
+	{ "KVM does not make a kernel without SVA usable", REGS_KP920,
+	  CPU_VHE, KERNEL_NO_SVA_KVM, BTM_MODE_AUTO, BTM_NO_SVA, NULL },
+	{ "mmu-600, VHE, KVM: stage 2 over-invalidated", REGS_MMU600,
+	  CPU_VHE, KERNEL_SVA_KVM, BTM_MODE_AUTO, BTM_USABLE_KVM, NULL },
+	{ "kunpeng-920, VHE, KVM, enable=force: nothing overridden",
+	  REGS_KP920, CPU_VHE, KERNEL_SVA_KVM, BTM_MODE_FORCE, BTM_USABLE_KVM,
+	  NULL },
+	{ "kunpeng-920 at EL1, KVM, S2VMID 0", REGS_KP920_EL1, CPU_EL1,
+	  KERNEL_SVA_KVM, BTM_MODE_AUTO, BTM_USABLE_KVM, NULL },
+	{ "non-VHE, no S2P, KVM: rollover drops the host's entries",
+	  REGS_GENERIC(IDR0_S1_ONLY, CR2_NO_BTM), CPU_EL1, KERNEL_SVA_KVM,
+	  BTM_MODE_AUTO, BTM_USABLE_KVM, NULL },
+	{ "non-VHE, no S2P, no KVM", REGS_GENERIC(IDR0_S1_ONLY, CR2_NO_BTM),
+	  CPU_EL1, KERNEL_SVA, BTM_MODE_AUTO, BTM_USABLE, NULL },
+	{ "kunpeng-920 at EL1, KVM, S2VMID not 0: vmid, not usable-kvm",
+	  REGS_KP920_EL1, CPU_EL1, KERNEL_S2VMID_KVM, BTM_MODE_AUTO, BTM_VMID,
+	  NULL },
+	{ "kunpeng-920 at EL1, KVM, S2VMID not 0, enable=force",
+	  REGS_KP920_EL1, CPU_EL1, KERNEL_S2VMID_KVM, BTM_MODE_FORCE,
+	  BTM_USABLE_FORCED, NULL },
+	{ "mmu-700 at EL1, KVM, enable=force: forced, not usable-kvm",
+	  REGS_MMU700_EL1, CPU_EL1, KERNEL_SVA_KVM, BTM_MODE_FORCE,
+	  BTM_USABLE_FORCED, "MMU-700" },
+
+	{ "kunpeng-920, VHE, CR2.E2H 0", REGS_KP920_EL1, CPU_VHE, KERNEL_SVA,
+	  BTM_MODE_AUTO, BTM_E2H_MISMATCH, NULL },
+	{ "kunpeng-920 at EL1, CR2.E2H 1", REGS_KP920, CPU_EL1, KERNEL_SVA,
+	  BTM_MODE_AUTO, BTM_E2H_MISMATCH, NULL },
+	{ "kunpeng-920, e2h-mismatch: force does not override", REGS_KP920,
+	  CPU_EL1, KERNEL_SVA_KVM, BTM_MODE_FORCE, BTM_E2H_MISMATCH, NULL },
+	{ "without HYP, E2H is RES0 and ignored",
+	  REGS_GENERIC(IDR0_S1_ONLY, CR2_NO_BTM_E2H), CPU_EL1, KERNEL_SVA,
+	  BTM_MODE_AUTO, BTM_USABLE, NULL },
+	{ "VHE without HYP: vhe-no-hyp comes before e2h-mismatch",
+	  REGS_GENERIC(IDR0_S1_ONLY, CR2_NO_BTM_E2H), CPU_VHE, KERNEL_SVA,
+	  BTM_MODE_AUTO, BTM_VHE_NO_HYP, NULL },
+	{ "CR2.PTM 0: already-enabled comes before e2h-mismatch",
+	  REGS_KP920_CR2(CR2_RECINVSID), CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO,
+	  BTM_ALREADY_ENABLED, NULL },
+	{ "no btm comes before e2h-mismatch",
+	  REGS_GENERIC(IDR0_S1P | IDR0_HYP | TTF_AA64, CR2_NO_BTM), CPU_VHE,
+	  KERNEL_SVA, BTM_MODE_AUTO, BTM_NO_BTM, NULL },
+	{ "e2h-mismatch comes before asid-width",
+	  REGS_GENERIC(IDR0_S1P | TTF_AA64 | IDR0_BTM | IDR0_HYP, CR2_NO_BTM),
+	  CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO, BTM_E2H_MISMATCH, NULL },
+	{ "e2h-mismatch comes before the erratum", REGS_MMU700_EL1, CPU_VHE,
+	  KERNEL_SVA, BTM_MODE_FORCE, BTM_E2H_MISMATCH, NULL },
+	{ "e2h-mismatch comes before the driver", REGS_KP920, CPU_EL1,
+	  KERNEL_GEN(BTM_DRIVER_BOND), BTM_MODE_AUTO, BTM_E2H_MISMATCH,
+	  NULL },
 };
 
 static void check_case(const struct decide_case *c)
@@ -288,11 +354,9 @@ static void check_case(const struct decide_case *c)
 		fail_msg("%s: erratum %s, expected %s", c->name,
 			 out.erratum ? out.erratum->part : "(none)",
 			 c->erratum_part);
-	if (out.kvm_note != c->kvm_note)
-		fail_msg("%s: kvm_note %d, expected %d", c->name,
-			 out.kvm_note, c->kvm_note);
 	if (btm_usable(&out) != (c->reason == BTM_USABLE ||
-				 c->reason == BTM_USABLE_FORCED))
+				 c->reason == BTM_USABLE_FORCED ||
+				 c->reason == BTM_USABLE_KVM))
 		fail_msg("%s: btm_usable() disagrees with the reason",
 			 c->name);
 }
@@ -350,6 +414,64 @@ static void test_fixtures_decode(void **state)
 	assert_false(f.hyp);
 }
 
+/*
+ * Over every combination of the facts KVM and E2H depend on: KVM changes
+ * only which usable outcome is given, never whether BTM is usable, and
+ * never needs enable=force; e2h-mismatch is given exactly when CR2.E2H
+ * disagrees with the CPU on an SMMU with HYP.
+ */
+static void test_kvm_and_e2h_combinations(void **state)
+{
+	unsigned int bits;
+
+	(void)state;
+	for (bits = 0; bits < 64; bits++) {
+		bool vhe = bits & 1, hyp = bits & 2, s2p = bits & 4;
+		bool e2h = bits & 8, s2vmid0 = bits & 16;
+		bool force = bits & 32;
+		struct smmu_id_regs regs = REGS_KP920;
+		struct btm_cpu_facts cpu = CPU_EL1;
+		struct btm_kernel_facts kernel = KERNEL_SVA;
+		enum btm_mode mode = force ? BTM_MODE_FORCE : BTM_MODE_AUTO;
+		struct btm_decision plain, kvm;
+		struct smmu_features feat;
+
+		if (!hyp)
+			regs.idr0 &= ~IDR0_HYP;
+		if (!s2p)
+			regs.idr0 &= ~IDR0_S2P;
+		regs.cr2 = e2h ? CR2_NO_BTM_E2H : CR2_NO_BTM;
+		cpu.vhe = vhe;
+		kernel.s1_s2vmid_zero = s2vmid0;
+		feat = features(regs);
+
+		btm_decide(&feat, regs.cr2, &cpu, &kernel, mode, &plain);
+		kernel.kvm = true;
+		btm_decide(&feat, regs.cr2, &cpu, &kernel, mode, &kvm);
+
+		if (btm_usable(&plain) != btm_usable(&kvm))
+			fail_msg("bits %#x: %s without KVM, %s with", bits,
+				 btm_reason_key(plain.reason),
+				 btm_reason_key(kvm.reason));
+		if (!btm_usable(&plain))
+			assert_int_equal(plain.reason, kvm.reason);
+		assert_int_not_equal(plain.reason, BTM_USABLE_KVM);
+		if (plain.reason == BTM_USABLE)
+			assert_int_equal(kvm.reason, s2p || !vhe ?
+					 BTM_USABLE_KVM : BTM_USABLE);
+		if (plain.reason == BTM_USABLE_FORCED)
+			assert_int_equal(kvm.reason, BTM_USABLE_FORCED);
+		if (kvm.reason == BTM_USABLE_KVM)
+			assert_true(s2p || !vhe);
+
+		if (vhe && !hyp)
+			assert_int_equal(plain.reason, BTM_VHE_NO_HYP);
+		else
+			assert_int_equal(plain.reason == BTM_E2H_MISMATCH,
+					 hyp && e2h != vhe);
+	}
+}
+
 static void test_find_erratum(void **state)
 {
 	static const struct {
@@ -400,11 +522,13 @@ static void test_reason_keys(void **state)
 	static const char * const keys[BTM_NR_REASONS] = {
 		[BTM_USABLE] = "usable",
 		[BTM_USABLE_FORCED] = "usable-forced",
+		[BTM_USABLE_KVM] = "usable-kvm",
 		[BTM_DISABLED] = "disabled",
 		[BTM_NO_STAGE1] = "no-stage1",
 		[BTM_NO_BTM] = "no-btm",
 		[BTM_ALREADY_ENABLED] = "already-enabled",
 		[BTM_VHE_NO_HYP] = "vhe-no-hyp",
+		[BTM_E2H_MISMATCH] = "e2h-mismatch",
 		[BTM_ASID_WIDTH] = "asid-width",
 		[BTM_ERRATUM] = "erratum",
 		[BTM_DRIVER_UNSUPPORTED] = "driver-unsupported",
@@ -462,6 +586,9 @@ static void test_reason_strings_distinct(void **state)
 	assert_non_null(strstr(btm_reason_text(BTM_DISABLED), "enable=off"));
 	assert_non_null(strstr(btm_reason_text(BTM_USABLE_FORCED),
 			       "enable=force"));
+	assert_non_null(strstr(btm_reason_text(BTM_USABLE_KVM), "KVM"));
+	assert_non_null(strstr(btm_reason_text(BTM_E2H_MISMATCH),
+			       "SMMU_CR2.E2H"));
 }
 
 static void test_usable(void **state)
@@ -473,7 +600,8 @@ static void test_usable(void **state)
 	for (i = 0; i < BTM_NR_REASONS; i++) {
 		d.reason = i;
 		assert_int_equal(btm_usable(&d),
-				 i == BTM_USABLE || i == BTM_USABLE_FORCED);
+				 i == BTM_USABLE || i == BTM_USABLE_FORCED ||
+				 i == BTM_USABLE_KVM);
 	}
 	d.reason = BTM_NR_REASONS;
 	assert_false(btm_usable(&d));
@@ -553,6 +681,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decide_table),
+		cmocka_unit_test(test_kvm_and_e2h_combinations),
 		cmocka_unit_test(test_fixtures_decode),
 		cmocka_unit_test(test_find_erratum),
 		cmocka_unit_test(test_reason_keys),
