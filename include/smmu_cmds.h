@@ -27,10 +27,16 @@
 #define SMMU_CFGI1_LEAF		BIT_ULL(0)
 
 /* CMD_TLBI_NH_ASID, _NH_VA, _EL2_ASID, _EL2_VA (4.4) */
+#define SMMU_TLBI0_NUM		GENMASK_ULL(16, 12)
+#define SMMU_TLBI0_SCALE	GENMASK_ULL(24, 20)
 #define SMMU_TLBI0_VMID		GENMASK_ULL(47, 32)
 #define SMMU_TLBI0_ASID		GENMASK_ULL(63, 48)
 #define SMMU_TLBI1_LEAF		BIT_ULL(0)
+#define SMMU_TLBI1_TTL		GENMASK_ULL(9, 8)
+#define SMMU_TLBI1_TG		GENMASK_ULL(11, 10)
 #define SMMU_TLBI1_ADDR		GENMASK_ULL(63, 12)
+/* The largest NUM + 1 of a range TLBI: the range is (NUM + 1) << SCALE pages */
+#define SMMU_TLBI_RANGE_NUM	32
 
 /* CMD_ATC_INV (4.5.1) */
 #define SMMU_ATC0_SSV		BIT_ULL(11)
@@ -53,6 +59,9 @@ void smmu_cmd_cfgi_cd(struct smmu_cmd *cmd, u32 sid, u32 ssid, bool leaf);
 void smmu_cmd_tlbi_asid(struct smmu_cmd *cmd, u16 asid, bool el2);
 void smmu_cmd_tlbi_va(struct smmu_cmd *cmd, u16 asid, u64 va, bool leaf,
 		      bool el2);
+void smmu_cmd_tlbi_range(struct smmu_cmd *cmd, u16 asid, u64 va,
+			 unsigned int num, unsigned int scale,
+			 unsigned int page_shift, bool el2);
 void smmu_cmd_atc_inv(struct smmu_cmd *cmd, u32 sid, u32 ssid, bool ssv,
 		      u64 start, u64 size);
 

@@ -36,3 +36,18 @@ void smmu_encode_sva_cd(u64 cd[4], const struct smmu_sva_cd *params)
 	cd[2] = 0;
 	cd[3] = params->mair;
 }
+
+/**
+ * smmu_cd_make_faulting() - turn an SVA CD into one whose walks all fault
+ * @cd: the CD's four words, in CPU byte order, changed in place
+ *
+ * For an mm going away while a device may still issue DMA: the CD stays
+ * valid with its ASID (so the SMMU reports translation faults rather than
+ * bad-CD errors) but no longer walks the mm's tables, which are about to be
+ * freed: EPD0 disables TTB0 walks and TTB0 is cleared.
+ */
+void smmu_cd_make_faulting(u64 cd[4])
+{
+	cd[0] |= SMMU_CD0_EPD0;
+	cd[1] &= ~SMMU_CD1_TTB0;
+}

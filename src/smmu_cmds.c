@@ -58,6 +58,34 @@ void smmu_cmd_tlbi_va(struct smmu_cmd *cmd, u16 asid, u64 va, bool leaf,
 	cmd->dw[1] = (va & SMMU_TLBI1_ADDR) | (leaf ? SMMU_TLBI1_LEAF : 0);
 }
 
+/**
+ * smmu_cmd_tlbi_range() - invalidate one ASID's entries for a range of pages
+ * @cmd: filled in
+ * @asid: the ASID
+ * @va: the first address; bits below 12 are ignored
+ * @num: the range holds @num blocks (1 to SMMU_TLBI_RANGE_NUM) ...
+ * @scale: ... of 2^@scale pages each (0 to 31)
+ * @page_shift: the translation granule, log2 (12, 14 or 16), as TG
+ * @el2: as for smmu_cmd_tlbi_asid()
+ *
+ * A range form for any level of the tables (TTL 0, not leaf-only): what an
+ * mm's invalidation needs, since it may have freed intermediate tables.
+ * Needs SMMU_IDR3.RIL.
+ */
+void smmu_cmd_tlbi_range(struct smmu_cmd *cmd, u16 asid, u64 va,
+			 unsigned int num, unsigned int scale,
+			 unsigned int page_shift, bool el2)
+{
+	cmd->dw[0] = FIELD_PREP(SMMU_CMD0_OP, el2 ? SMMU_CMD_TLBI_EL2_VA :
+						    SMMU_CMD_TLBI_NH_VA) |
+		     FIELD_PREP(SMMU_TLBI0_NUM, num - 1) |
+		     FIELD_PREP(SMMU_TLBI0_SCALE, scale) |
+		     FIELD_PREP(SMMU_TLBI0_ASID, asid);
+	/* TG is 1, 2, 3 for 4KB, 16KB, 64KB granules. */
+	cmd->dw[1] = (va & SMMU_TLBI1_ADDR) |
+		     FIELD_PREP(SMMU_TLBI1_TG, (page_shift - 10) / 2);
+}
+
 /* Index of the most significant set bit, plus one; 0 for 0. */
 static unsigned int bits_needed(u64 x)
 {

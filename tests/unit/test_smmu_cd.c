@@ -74,11 +74,32 @@ static void test_private_cd_and_options(void **state)
 	assert_int_equal(cd[1], 0x000f00000000fff0ULL);
 }
 
+/* Released: still valid, same ASID and attributes, but TTB0 walks fault. */
+static void test_faulting_cd(void **state)
+{
+	u64 cd[4], orig[4];
+	unsigned int i;
+
+	(void)state;
+	smmu_encode_sva_cd(orig, &shared);
+	for (i = 0; i < 4; i++)
+		cd[i] = orig[i];
+	smmu_cd_make_faulting(cd);
+	assert_int_equal(bits(cd[0], 14, 14), 1);	/* EPD0 */
+	assert_int_equal(bits(cd[0], 31, 31), 1);	/* still V */
+	assert_int_equal(bits(cd[0], 63, 48), 0x2a5);	/* same ASID */
+	assert_int_equal(cd[0] & ~(1ULL << 14), orig[0]);
+	assert_int_equal(bits(cd[1], 51, 4), 0);	/* no table left */
+	assert_int_equal(cd[2], orig[2]);
+	assert_int_equal(cd[3], orig[3]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_cd),
 		cmocka_unit_test(test_private_cd_and_options),
+		cmocka_unit_test(test_faulting_cd),
 	};
 
 	return cmocka_run_group_tests_name("smmu_cd", tests, NULL, NULL);

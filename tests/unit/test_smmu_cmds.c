@@ -76,6 +76,32 @@ static void atc_block(const struct smmu_cmd *cmd, uint64_t *first,
 	*end = span ? *first + span : 0;
 }
 
+static void test_tlbi_range(void **state)
+{
+	struct smmu_cmd cmd;
+
+	(void)state;
+	/* 31 blocks of 2^5 pages of 4KB at 0x7f0000401000, ASID 0x1234. */
+	smmu_cmd_tlbi_range(&cmd, 0x1234, 0x7f0000401abcULL, 31, 5, 12, false);
+	assert_int_equal(bits(cmd.dw[0], 7, 0), 0x12);
+	assert_int_equal(bits(cmd.dw[0], 16, 12), 30);	/* NUM is minus one */
+	assert_int_equal(bits(cmd.dw[0], 24, 20), 5);
+	assert_int_equal(bits(cmd.dw[0], 47, 32), 0);	/* VMID 0 */
+	assert_int_equal(bits(cmd.dw[0], 63, 48), 0x1234);
+	assert_int_equal(bits(cmd.dw[1], 0, 0), 0);	/* not leaf-only */
+	assert_int_equal(bits(cmd.dw[1], 9, 8), 0);	/* TTL: any level */
+	assert_int_equal(bits(cmd.dw[1], 11, 10), 1);	/* TG 4KB */
+	assert_int_equal(cmd.dw[1] & ~0xfffULL, 0x7f0000401000ULL);
+	/* EL2 form, one block, 16KB and 64KB granules. */
+	smmu_cmd_tlbi_range(&cmd, 7, 0, 1, 0, 14, true);
+	assert_int_equal(bits(cmd.dw[0], 7, 0), 0x22);
+	assert_int_equal(bits(cmd.dw[0], 16, 12), 0);
+	assert_int_equal(bits(cmd.dw[1], 11, 10), 2);
+	smmu_cmd_tlbi_range(&cmd, 7, 0, 2, 31, 16, false);
+	assert_int_equal(bits(cmd.dw[0], 24, 20), 31);
+	assert_int_equal(bits(cmd.dw[1], 11, 10), 3);
+}
+
 static void test_atc_inv_fields(void **state)
 {
 	struct smmu_cmd cmd;
@@ -149,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_cfgi_cd),
 		cmocka_unit_test(test_tlbi_asid),
 		cmocka_unit_test(test_tlbi_va),
+		cmocka_unit_test(test_tlbi_range),
 		cmocka_unit_test(test_atc_inv_fields),
 		cmocka_unit_test(test_atc_inv_covers),
 	};
