@@ -143,4 +143,19 @@ static inline bool btm_domain_owned_by(struct iommu_domain *domain,
 }
 #endif
 
+/*
+ * The mmu_notifier op that a CPU-side TLB invalidation of an mm calls for
+ * the TLBs of devices sharing it: arch_invalidate_secondary_tlbs() from
+ * 6.6, invalidate_range() before, with the same parameters.
+ */
+#if defined(HAVE_MN_ARCH_INVALIDATE_SECONDARY_TLBS) == \
+	defined(HAVE_MN_INVALIDATE_RANGE)
+#error "mmu_notifier_ops: not exactly one secondary TLB op (generated/conftest.h.log)"
+#endif
+#ifdef HAVE_MN_ARCH_INVALIDATE_SECONDARY_TLBS
+#define BTM_MN_INVALIDATE_SECONDARY	arch_invalidate_secondary_tlbs
+#else
+#define BTM_MN_INVALIDATE_SECONDARY	invalidate_range
+#endif
+
 #endif /* SMMU_BTM_COMPAT_H */

@@ -23,12 +23,13 @@ struct module;
  * Bits of the driver's feature word (struct arm_smmu_device.features) that
  * smmu-btm reads. #defines are not in BTF; these are the same in the 6.1,
  * 6.6, 6.12 and 7.2 driver sources, and btm_bind_smmu() cross-checks the
- * first three against the ID registers before the fourth is trusted.
+ * first three against the ID registers before the others are trusted.
  */
 #define SMMU_DRV_FEAT_TRANS_S1	BIT(9)
 #define SMMU_DRV_FEAT_HYP	BIT(12)
 #define SMMU_DRV_FEAT_RANGE_INV	BIT(15)
 #define SMMU_DRV_FEAT_BTM	BIT(16)
+#define SMMU_DRV_FEAT_E2H	BIT(18)
 
 /**
  * struct btm_smmu - one arm-smmu-v3 instance found at load

@@ -39,6 +39,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/percpu.h>
 #include <linux/platform_device.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -49,6 +50,7 @@
 #include "driver_domain.h"
 #include "generated/layout.h"
 #include "sva_mm.h"
+#include "sva_notifier.h"
 #include "sva_provider.h"
 
 struct arm_smmu_cd;
@@ -71,16 +73,6 @@ static struct {
 	void (*tlb_inv_asid)(struct arm_smmu_device *smmu, u16 asid);
 	bool invs;
 } drv;
-
-/* The provider's own record of one SVA domain. */
-struct btm_sva {
-	struct list_head node;
-	struct btm_provider *p;
-	void *smmu_domain;
-	struct mm_struct *mm;
-	u16 asid;
-	bool shared;
-};
 
 /* Installed providers and live SVA domains. */
 static DEFINE_MUTEX(providers_lock);
@@ -208,7 +200,6 @@ static void free_smmu_domain(void *smmu_domain)
 static void btm_sva_domain_free(struct iommu_domain *domain)
 {
 	struct mutex *asid_lock = btm_move_asid_lock();
-	void *smmu_domain = smmu_domain_of(domain);
 	struct btm_sva *sva;
 
 	mutex_lock(&providers_lock);
@@ -226,7 +217,19 @@ static void btm_sva_domain_free(struct iommu_domain *domain)
 		atomic_dec(&sva->p->shared);
 	}
 	atomic_dec(&sva->p->domains);
-	free_smmu_domain(smmu_domain);
+	/* The notifier may still be running: freed after its grace period. */
+	btm_sva_notifier_put(sva);
+}
+
+/**
+ * btm_sva_free() - free an SVA domain no notifier callback can reach
+ * @sva: the domain, taken off every list
+ *
+ * Context: any; called by the notifier after its SRCU grace period.
+ */
+void btm_sva_free(struct btm_sva *sva)
+{
+	free_smmu_domain(sva->smmu_domain);
 	kfree(sva);
 	module_put(THIS_MODULE);
 }
@@ -343,6 +346,15 @@ static struct iommu_domain *btm_sva_domain_alloc(struct device *dev,
 		btm_sva_unpin_asid(mm);
 	if (ret)
 		goto err_free;
+	ret = btm_sva_notifier_register(sva);
+	if (ret) {
+		mutex_lock(asid_lock);
+		sva_release_asid(sva);
+		mutex_unlock(asid_lock);
+		if (sva->shared)
+			btm_sva_unpin_asid(mm);
+		goto err_free;
+	}
 	atomic_inc(&p->domains);
 	if (sva->shared)
 		atomic_inc(&p->shared);
@@ -467,7 +479,7 @@ int btm_provider_init(const struct btm_binding *binding)
 	if (!drv.domain_alloc || !(drv.set_pasid || drv.set_pasid_old) ||
 	    (!drv.invs && !drv.tlb_inv_asid))
 		return -ENOENT;
-	return 0;
+	return btm_notifier_init(binding);
 }
 
 /**
@@ -476,13 +488,16 @@ int btm_provider_init(const struct btm_binding *binding)
  * @iommu: the SMMU's iommu_device
  * @smmu: the driver's arm_smmu_device for it
  * @asid_bits: the SMMU's ASID width
+ * @inv: what invalidation planning needs of the SMMU
+ * @btm: the SMMU takes part in the CPU's broadcast TLB maintenance
  *
  * Context: process; btm_provider_init() has succeeded.
  * Return: 0; -EBUSY while a group on the SMMU has a PASID attached; or
  * another negative errno, with nothing changed.
  */
 int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
-			 void *smmu, unsigned int asid_bits)
+			 void *smmu, unsigned int asid_bits,
+			 const struct inv_smmu *inv, bool btm)
 {
 	struct reown r = { .iommu = iommu, .check_only = true };
 	int ret;
@@ -494,9 +509,12 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 		return ret;
 	p->iommu = iommu;
 	p->smmu = smmu;
+	p->inv = *inv;
+	p->btm = btm;
 	p->orig = iommu->ops;
+	p->counts = alloc_percpu(struct inv_counts);
 	p->ops = kmemdup(p->orig, sizeof(*p->ops), GFP_KERNEL);
-	if (!p->ops) {
+	if (!p->ops || !p->counts) {
 		ret = -ENOMEM;
 		goto err;
 	}
@@ -520,8 +538,9 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 	}
 	if (!ret)
 		return 0;
-	kfree(p->ops);
 err:
+	kfree(p->ops);
+	free_percpu(p->counts);
 	asid_alloc_destroy(&p->aa);
 	return ret;
 }
@@ -552,9 +571,34 @@ int btm_provider_remove(struct btm_provider *p)
 	 * or grace period the provider could wait for, and a domain allocated
 	 * unattached while it was installed keeps it as its owner (compared,
 	 * never dereferenced). One iommu_ops per installation is the price.
+	 * A freed domain's notifier may still be running until its grace
+	 * period ends, counting into @p.
 	 */
+	btm_notifier_exit();
+	free_percpu(p->counts);
 	asid_alloc_destroy(&p->aa);
 	return 0;
+}
+
+/**
+ * btm_provider_counts() - what the provider's SVA invalidations cost
+ * @p: an installed provider
+ * @sum: filled with the counts of every CPU added up
+ */
+void btm_provider_counts(struct btm_provider *p, struct inv_counts *sum)
+{
+	const struct inv_counts *c;
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(p->counts, cpu);
+		sum->seen += READ_ONCE(c->seen);
+		sum->tlbi += READ_ONCE(c->tlbi);
+		sum->atc += READ_ONCE(c->atc);
+		sum->sync += READ_ONCE(c->sync);
+		sum->avoided += READ_ONCE(c->avoided);
+	}
 }
 
 /**

@@ -138,18 +138,22 @@ static int __init ktest_init(void)
 	check_pinned_sva_cd(current->mm);
 	if (moves)
 		ktest_moves(current->mm, moves, provider_stays);
+	if (provider_stays)
+		check("shim-file", !ktest_shim_init(), "no debugfs");
 	if (fail_on_purpose)
 		check("failing-on-purpose", false, "as fail_on_purpose=1 asks");
 	pr_info("DONE %u failed\n", failed);
 	if (!failed)
 		return 0;
 	/* A failed load leaves nothing behind: no provider, no probe. */
+	ktest_shim_exit();
 	ktest_moves_exit();
 	return -EINVAL;
 }
 
 static void __exit ktest_exit(void)
 {
+	ktest_shim_exit();
 	ktest_moves_exit();
 }
 

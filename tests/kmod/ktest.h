@@ -6,6 +6,8 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
+struct btm_provider;
+struct device;
 struct mm_struct;
 
 /* TCR_EL1.DS: 52-bit addresses with 4KB or 16KB granules (LPA2) */
@@ -16,5 +18,8 @@ void check(const char *name, bool ok, const char *fmt, ...);
 void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep);
 void ktest_moves_exit(void);
 void ktest_bench(unsigned int moves);
+struct btm_provider *ktest_provider(struct device **dev);
+int ktest_shim_init(void);
+void ktest_shim_exit(void);
 
 #endif /* SMMU_BTM_KTEST_H */

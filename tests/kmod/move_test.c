@@ -26,10 +26,13 @@
 #include "binding.h"
 #include "compat.h"
 #include "domain_move.h"
+#include "driver_domain.h"
 #include "generated/layout.h"
 #include "ktest.h"
+#include "smmu_btm.h"
 #include "smmu_cd.h"
 #include "sva_mm.h"
+#include "sva_notifier.h"
 #include "sva_provider.h"
 
 #define VIRTIO_VENDOR		0x1af4
@@ -202,6 +205,8 @@ static void sva_domain(struct btm_provider *p, struct device *dev,
 	      "set_dev_pasid() returned %d for PASID 1 of a device with %u PASIDs",
 	      ret, btm_dev_max_pasids(dev));
 	domain->ops->free(domain);
+	/* The domain itself goes once its notifier's grace period is over. */
+	btm_notifier_exit();
 	mutex_lock(btm_move_asid_lock());
 	asid_alloc_counts(&p->aa, &counts);
 	mutex_unlock(btm_move_asid_lock());
@@ -225,6 +230,13 @@ static int setup(struct pci_dev *pdev, bool *hooked, bool *installed)
 {
 	struct iommu_device *iommu = pdev->dev.iommu->iommu_dev;
 	void *smmu = (char *)iommu - BTM_OFF_arm_smmu_device__iommu;
+	u32 features = *(u32 *)BTM_AT(smmu, BTM_OFF_arm_smmu_device__features);
+	/* The notifier's SMMU facts, as smmu-btm takes them from the driver. */
+	const struct inv_smmu inv = {
+		.range_inv = features & SMMU_DRV_FEAT_RANGE_INV,
+		.el2 = features & SMMU_DRV_FEAT_E2H,
+		.page_shift = PAGE_SHIFT,
+	};
 	struct btm_binding binding = {};
 	int ret;
 
@@ -242,7 +254,8 @@ static int setup(struct pci_dev *pdev, bool *hooked, bool *installed)
 		ret = btm_provider_init(&binding);
 	if (!ret)
 		ret = btm_provider_install(&provider, iommu, smmu, *(u32 *)
-					   ((char *)smmu + BTM_OFF_arm_smmu_device__asid_bits));
+					   ((char *)smmu + BTM_OFF_arm_smmu_device__asid_bits),
+					   &inv, false);
 	*installed = !ret;
 	return ret;
 }
@@ -422,6 +435,27 @@ void ktest_bench(unsigned int moves)
 	kvfree(move_ns);
 	kvfree(mirror_ns);
 	pci_dev_put(pdev);
+}
+
+/**
+ * ktest_provider() - the provider ktest_moves() left installed
+ * @dev: set to the disk's device, for which SVA domains are allocated
+ *
+ * Return: the provider, or NULL when none is installed.
+ */
+struct btm_provider *ktest_provider(struct device **dev)
+{
+	struct pci_dev *pdev;
+
+	if (!provider_installed)
+		return NULL;
+	pdev = find_disk();
+	if (!pdev)
+		return NULL;
+	*dev = &pdev->dev;
+	/* The device outlives the test module's use: the disk stays. */
+	pci_dev_put(pdev);
+	return &provider;
 }
 
 /**

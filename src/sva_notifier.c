@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The invalidation shim: the mmu_notifier of the provider's SVA domains.
+ *
+ * arm64's TLB flushes of an mm call it after their own TLBIs have
+ * completed. Where the SMMU takes part in the CPU's broadcast TLB
+ * maintenance and the domain is on the mm's own ASID, those TLBIs already
+ * reached the SMMU's TLB: only ATS masters' ATCs, which no broadcast
+ * reaches, are invalidated. Elsewhere it sends what the stock driver
+ * sends. The commands are planned by src/inv_plan.c and go through the
+ * driver's own command queue function.
+ *
+ * When the mm goes away while devices are still attached, each CD is kept
+ * valid but made to fault (EPD0), so late DMA faults instead of walking
+ * freed tables, and the ASID is invalidated explicitly: an exiting mm's
+ * pages are unmapped without broadcast TLBIs. The domain itself is freed
+ * after the notifier's SRCU grace period, once no callback can run.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/list.h>
+#include <linux/mmu_notifier.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+
+#include "compat.h"
+#include "driver_domain.h"
+#include "generated/layout.h"
+#include "inv_plan.h"
+#include "smmu_cd.h"
+#include "sva_notifier.h"
+#include "sva_provider.h"
+
+struct arm_smmu_cd;
+struct arm_smmu_device;
+struct arm_smmu_master;
+
+/* The driver functions the shim calls (6.10+ prototypes). */
+static struct {
+	/* cmds: struct arm_smmu_cmd[n] (7.x) or u64[2 * n] (6.x): the same */
+	int (*cmdq_issue)(struct arm_smmu_device *smmu, void *cmdq,
+			  void *cmds, int n, bool sync);
+	struct arm_smmu_cd *(*get_cd_ptr)(struct arm_smmu_master *master,
+					  u32 ssid);
+	void (*write_cd_entry)(struct arm_smmu_master *master, int ssid,
+			       struct arm_smmu_cd *cdptr,
+			       const struct arm_smmu_cd *target);
+} drv;
+
+/* Offsets and sizes a generation may lack (-1 in the layout): 0 there. */
+#define LAYOUT_NONNEG(name)	(BTM_##name > 0 ? BTM_##name : 0)
+#define ATS_BIT			LAYOUT_NONNEG(BIT_arm_smmu_master__ats_enabled)
+#define STREAM_BYTES		LAYOUT_NONNEG(SIZEOF_arm_smmu_stream)
+#define CD_BYTES		LAYOUT_NONNEG(SIZEOF_arm_smmu_cd)
+#define CD_MAX_BYTES		64
+static_assert(CD_BYTES <= CD_MAX_BYTES);
+
+static int submit(void *smmu, struct smmu_cmd *cmds, unsigned int n,
+		  bool sync)
+{
+	return drv.cmdq_issue(smmu, BTM_AT(smmu, BTM_OFF_arm_smmu_device__cmdq),
+			      cmds, n, sync);
+}
+
+static bool master_ats(void *master)
+{
+	u8 byte = READ_ONCE(*(u8 *)BTM_AT(master, ATS_BIT / 8));
+
+	return byte & BIT(ATS_BIT % 8);
+}
+
+static struct list_head *devices_of(void *sd)
+{
+	return BTM_AT(sd, BTM_OFF_arm_smmu_domain__devices);
+}
+
+/*
+ * The attachment of domain @sd after @md (the first for NULL), as its
+ * driver's master and SSID; NULL after the last. devices_lock is held.
+ */
+static void *next_attachment(void *sd, void *md, void **master, u32 *ssid)
+{
+	struct list_head *head = devices_of(sd), *pos;
+
+	pos = md ? BTM_AT(md, BTM_OFF_arm_smmu_master_domain__devices_elm) :
+		   head;
+	if (pos->next == head)
+		return NULL;
+	md = (char *)pos->next - BTM_OFF_arm_smmu_master_domain__devices_elm;
+	*master = *(void **)BTM_AT(md, BTM_OFF_arm_smmu_master_domain__master);
+	*ssid = *(u32 *)BTM_AT(md, BTM_OFF_arm_smmu_master_domain__ssid);
+	return md;
+}
+
+/* ATC invalidations for every ATS stream the domain is attached with. */
+static void plan_atcs(struct inv_batch *b, void *sd, u64 start, u64 size)
+{
+	spinlock_t *lock = BTM_AT(sd, BTM_OFF_arm_smmu_domain__devices_lock);
+	void *md, *master, *streams;
+	unsigned int i, n;
+	unsigned long flags;
+	u32 ssid, sid;
+
+	spin_lock_irqsave(lock, flags);
+	for (md = NULL; (md = next_attachment(sd, md, &master, &ssid));) {
+		if (!master_ats(master))
+			continue;
+		streams = *(void **)BTM_AT(master,
+					   BTM_OFF_arm_smmu_master__streams);
+		n = *(unsigned int *)BTM_AT(master,
+					    BTM_OFF_arm_smmu_master__num_streams);
+		for (i = 0; i < n; i++) {
+			sid = *(u32 *)BTM_AT(streams, i * STREAM_BYTES +
+					     BTM_OFF_arm_smmu_stream__id);
+			inv_plan_atc(b, sid, ssid, start, size);
+		}
+	}
+	spin_unlock_irqrestore(lock, flags);
+}
+
+static void count(struct btm_provider *p, const struct inv_counts *c)
+{
+	this_cpu_add(p->counts->seen, c->seen);
+	this_cpu_add(p->counts->tlbi, c->tlbi);
+	this_cpu_add(p->counts->atc, c->atc);
+	this_cpu_add(p->counts->sync, c->sync);
+	this_cpu_add(p->counts->avoided, c->avoided);
+}
+
+/* TLBIs unless @broadcast, then the ATS streams' ATCs, then a sync. */
+static void invalidate(struct btm_sva *sva, bool broadcast, u64 start,
+		       u64 size)
+{
+	struct btm_provider *p = sva->p;
+	struct inv_counts c = {};
+	struct inv_batch b;
+	int ret;
+
+	inv_batch_init(&b, submit, p->smmu, &c);
+	inv_plan_tlbi(&b, &p->inv, sva->asid, broadcast, start, size);
+	plan_atcs(&b, sva->smmu_domain, start, size);
+	ret = inv_batch_sync(&b);
+	count(p, &c);
+	if (ret)
+		pr_warn_ratelimited("SVA invalidation of ASID %u failed (%d)\n",
+				    sva->asid, ret);
+}
+
+static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
+			      unsigned long start, unsigned long end)
+{
+	struct btm_sva *sva = container_of(mn, struct btm_sva, mn);
+	struct btm_provider *p = sva->p;
+
+	invalidate(sva, READ_ONCE(p->btm) && sva->shared, start,
+		   inv_range_size(&p->inv, start, end));
+}
+
+static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	struct btm_sva *sva = container_of(mn, struct btm_sva, mn);
+	void *sd = sva->smmu_domain, *md, *master;
+	spinlock_t *lock = BTM_AT(sd, BTM_OFF_arm_smmu_domain__devices_lock);
+	__le64 target[CD_MAX_BYTES / 8];
+	struct arm_smmu_cd *cdptr;
+	unsigned long flags;
+	u64 words[4];
+	unsigned int i;
+	u32 ssid;
+
+	spin_lock_irqsave(lock, flags);
+	for (md = NULL; (md = next_attachment(sd, md, &master, &ssid));) {
+		cdptr = drv.get_cd_ptr(master, ssid);
+		if (WARN_ON_ONCE(!cdptr))
+			continue;
+		memcpy(target, cdptr, CD_BYTES);
+		for (i = 0; i < ARRAY_SIZE(words); i++)
+			words[i] = le64_to_cpu(target[i]);
+		smmu_cd_make_faulting(words);
+		for (i = 0; i < ARRAY_SIZE(words); i++)
+			target[i] = cpu_to_le64(words[i]);
+		drv.write_cd_entry(master, ssid, cdptr, (void *)target);
+	}
+	spin_unlock_irqrestore(lock, flags);
+	/* No broadcast will come for an exiting mm's pages: the whole ASID. */
+	invalidate(sva, false, 0, 0);
+}
+
+static void sva_mn_free(struct mmu_notifier *mn)
+{
+	btm_sva_free(container_of(mn, struct btm_sva, mn));
+}
+
+static const struct mmu_notifier_ops sva_mn_ops = {
+	.BTM_MN_INVALIDATE_SECONDARY = sva_mn_invalidate,
+	.release = sva_mn_release,
+	.free_notifier = sva_mn_free,
+};
+
+/**
+ * btm_notifier_init() - resolve the driver functions the shim calls
+ * @binding: the validated binding
+ *
+ * Return: 0, or -EOPNOTSUPP for a driver generation before 6.10, whose
+ * command queue function has another shape.
+ */
+int btm_notifier_init(const struct btm_binding *binding)
+{
+	if (binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
+		return -EOPNOTSUPP;
+	drv.cmdq_issue = (void *)binding->addr[BTM_SYM_CMDQ_ISSUE_CMDLIST];
+	drv.get_cd_ptr = (void *)binding->addr[BTM_SYM_GET_CD_PTR];
+	drv.write_cd_entry = (void *)binding->addr[BTM_SYM_WRITE_CD_ENTRY];
+	if (!drv.cmdq_issue || !drv.get_cd_ptr || !drv.write_cd_entry)
+		return -ENOENT;
+	return 0;
+}
+
+/**
+ * btm_sva_notifier_register() - start invalidating for an SVA domain
+ * @sva: the domain, its ASID set; its mm has a user
+ *
+ * Context: process, mmap_lock not held (it is taken for writing).
+ * Return: 0, or the error of mmu_notifier_register().
+ */
+int btm_sva_notifier_register(struct btm_sva *sva)
+{
+	sva->mn.ops = &sva_mn_ops;
+	return mmu_notifier_register(&sva->mn, sva->mm);
+}
+
+/**
+ * btm_sva_notifier_put() - stop invalidating for an SVA domain, free it
+ * @sva: a domain whose notifier is registered
+ *
+ * btm_sva_free() is called once no notifier callback can run any more.
+ */
+void btm_sva_notifier_put(struct btm_sva *sva)
+{
+	mmu_notifier_put(&sva->mn);
+}
+
+/**
+ * btm_notifier_exit() - wait until every SVA domain put has been freed
+ *
+ * Called at module exit: the frees run module code after the grace period.
+ */
+void btm_notifier_exit(void)
+{
+	mmu_notifier_synchronize();
+}

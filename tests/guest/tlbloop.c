@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tlbloop MODE ITERATIONS [PAGES]: the guest's munmap and mprotect loop.
+ *
+ * MODE none: no SVA domain. stock or btm: the test module
+ * (tests/kmod/shim_test.c) gives this process's mm an SVA domain of the
+ * provider through its debugfs file, with the SMMU marked BTM-active for
+ * btm. Each iteration maps PAGES pages, writes them, makes them read-only,
+ * writable again, and unmaps them: three TLB invalidations of the range.
+ * Prints one line: the loop's CPU time (user and system, so the notifier's
+ * cost is in it) and what the SVA domain's invalidations sent meanwhile.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SVA_FILE	"/sys/kernel/debug/smmu_btm_ktest/sva"
+
+struct counts {
+	unsigned long long seen, tlbi, atc, sync, avoided, cmdq;
+};
+
+static int read_counts(int fd, struct counts *c)
+{
+	char buf[256];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return sscanf(buf, "seen %llu tlbi %llu atc %llu sync %llu avoided %llu cmdq %llu",
+		      &c->seen, &c->tlbi, &c->atc, &c->sync, &c->avoided,
+		      &c->cmdq) == 6 ? 0 : -1;
+}
+
+static long long ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	struct counts before = { 0 }, after = { 0 };
+	long long cpu, wall;
+	size_t len, page = sysconf(_SC_PAGESIZE);
+	int iters, pages, fd = -1, i;
+	char *p;
+
+	if (argc < 3 || (strcmp(argv[1], "none") && strcmp(argv[1], "stock") &&
+			 strcmp(argv[1], "btm"))) {
+		fprintf(stderr, "usage: tlbloop none|stock|btm ITERATIONS [PAGES]\n");
+		return 2;
+	}
+	iters = atoi(argv[2]);
+	pages = argc > 3 ? atoi(argv[3]) : 16;
+	len = pages * page;
+	if (strcmp(argv[1], "none")) {
+		fd = open(SVA_FILE, O_RDWR);
+		if (fd < 0 || write(fd, argv[1], strlen(argv[1])) < 0) {
+			printf("TLBLOOP mode=%s error=%d (%s)\n", argv[1], errno,
+			       strerror(errno));
+			return 1;
+		}
+		if (read_counts(fd, &before)) {
+			printf("TLBLOOP mode=%s error=counts\n", argv[1]);
+			return 1;
+		}
+	}
+	cpu = ns(CLOCK_PROCESS_CPUTIME_ID);
+	wall = ns(CLOCK_MONOTONIC);
+	for (i = 0; i < iters; i++) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return 1;
+		memset(p, i, len);
+		if (mprotect(p, len, PROT_READ) ||
+		    mprotect(p, len, PROT_READ | PROT_WRITE))
+			return 1;
+		p[len - 1] = 0;
+		munmap(p, len);
+	}
+	cpu = ns(CLOCK_PROCESS_CPUTIME_ID) - cpu;
+	wall = ns(CLOCK_MONOTONIC) - wall;
+	if (fd >= 0 && read_counts(fd, &after)) {
+		printf("TLBLOOP mode=%s error=counts\n", argv[1]);
+		return 1;
+	}
+	printf("TLBLOOP mode=%s iters=%d pages=%d cpu_ns=%lld wall_ns=%lld seen=%llu tlbi=%llu atc=%llu sync=%llu avoided=%llu cmdq=%llu\n",
+	       argv[1], iters, pages, cpu, wall, after.seen - before.seen,
+	       after.tlbi - before.tlbi, after.atc - before.atc,
+	       after.sync - before.sync, after.avoided - before.avoided,
+	       after.cmdq - before.cmdq);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}

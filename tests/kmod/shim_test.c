@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smmu_btm_ktest: the invalidation shim, driven from user space. With the
+ * provider left installed on the disk's SMMU, /sys/kernel/debug/
+ * smmu_btm_ktest/sva gives the writing process's mm an SVA domain of the
+ * provider: "stock" as it is (QEMU's SMMU has no BTM), "btm" with the SMMU
+ * marked BTM-active, which no real SMMU without BTM may be (so it taints).
+ * Reading the file returns the provider's counters since the write, and
+ * how many commands the SMMU's command queue consumed meanwhile, which must
+ * agree when nothing else uses the queue. Closing it frees the domain.
+ * tests/guest/tlbloop.c is the user.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/io.h>
+#include <linux/iommu.h>
+#include <linux/panic.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "driver_domain.h"
+#include "generated/layout.h"
+#include "ktest.h"
+#include "sva_provider.h"
+
+/* SMMU_CMDQ_BASE (LOG2SIZE in bits 4:0) and SMMU_CMDQ_CONS, page 0 */
+#define SMMU_CMDQ_BASE		0x90
+#define SMMU_CMDQ_CONS		0x9c
+#define CMDQ_LOG2SIZE		GENMASK(4, 0)
+
+static struct dentry *shim_dir;
+
+struct shim_bind {
+	struct iommu_domain *domain;
+	struct btm_provider *p;
+	struct inv_counts base;
+	u32 cons;
+};
+
+static void __iomem *smmu_regs(struct btm_provider *p)
+{
+	return *(void __iomem **)BTM_AT(p->smmu, BTM_OFF_arm_smmu_device__base);
+}
+
+/* The queue's read index with its wrap bit, which counts modulo 2 * size. */
+static u32 cmdq_cons(struct btm_provider *p, u32 *mask)
+{
+	void __iomem *regs = smmu_regs(p);
+	u32 log2 = readq_relaxed(regs + SMMU_CMDQ_BASE) & CMDQ_LOG2SIZE;
+
+	*mask = (2U << log2) - 1;
+	return readl_relaxed(regs + SMMU_CMDQ_CONS) & *mask;
+}
+
+static ssize_t sva_write(struct file *file, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	struct shim_bind *bind;
+	struct device *dev;
+	char mode[8] = {};
+	bool btm;
+	u32 mask;
+
+	if (file->private_data)
+		return -EBUSY;
+	if (len >= sizeof(mode) || copy_from_user(mode, ubuf, len))
+		return -EINVAL;
+	if (sysfs_streq(mode, "btm"))
+		btm = true;
+	else if (sysfs_streq(mode, "stock"))
+		btm = false;
+	else
+		return -EINVAL;
+	bind = kzalloc(sizeof(*bind), GFP_KERNEL);
+	if (!bind)
+		return -ENOMEM;
+	bind->p = ktest_provider(&dev);
+	if (!bind->p) {
+		kfree(bind);
+		return -ENODEV;
+	}
+	bind->domain = btm_ops_sva_alloc(dev->iommu->iommu_dev->ops, dev,
+					 current->mm);
+	if (IS_ERR(bind->domain)) {
+		int ret = PTR_ERR(bind->domain);
+
+		kfree(bind);
+		return ret;
+	}
+	if (btm) {
+		pr_warn("marking the SMMU BTM-active for a test, which it is not: tainting\n");
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	}
+	WRITE_ONCE(bind->p->btm, btm);
+	btm_provider_counts(bind->p, &bind->base);
+	bind->cons = cmdq_cons(bind->p, &mask);
+	file->private_data = bind;
+	return len;
+}
+
+static ssize_t sva_read(struct file *file, char __user *ubuf, size_t len,
+			loff_t *ppos)
+{
+	struct shim_bind *bind = file->private_data;
+	struct inv_counts c;
+	char buf[160];
+	u32 mask, cons;
+	int n;
+
+	if (!bind)
+		return -ENOENT;
+	btm_provider_counts(bind->p, &c);
+	cons = cmdq_cons(bind->p, &mask);
+	n = scnprintf(buf, sizeof(buf),
+		      "seen %llu tlbi %llu atc %llu sync %llu avoided %llu cmdq %u\n",
+		      c.seen - bind->base.seen, c.tlbi - bind->base.tlbi,
+		      c.atc - bind->base.atc, c.sync - bind->base.sync,
+		      c.avoided - bind->base.avoided,
+		      (cons - bind->cons) & mask);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static int sva_release(struct inode *inode, struct file *file)
+{
+	struct shim_bind *bind = file->private_data;
+
+	if (bind) {
+		bind->domain->ops->free(bind->domain);
+		WRITE_ONCE(bind->p->btm, false);
+		kfree(bind);
+	}
+	return 0;
+}
+
+static const struct file_operations sva_fops = {
+	.owner = THIS_MODULE,
+	.write = sva_write,
+	.read = sva_read,
+	.release = sva_release,
+	.llseek = default_llseek,
+};
+
+/**
+ * ktest_shim_init() - create the test module's debugfs file for the shim
+ *
+ * Return: 0, or a negative errno when debugfs cannot hold it.
+ */
+int ktest_shim_init(void)
+{
+	shim_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	if (IS_ERR(shim_dir))
+		return PTR_ERR(shim_dir);
+	debugfs_create_file("sva", 0600, shim_dir, NULL, &sva_fops);
+	return 0;
+}
+
+/**
+ * ktest_shim_exit() - remove it; returns once no call into it is left
+ */
+void ktest_shim_exit(void)
+{
+	debugfs_remove(shim_dir);
+	shim_dir = NULL;
+}
