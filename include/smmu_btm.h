@@ -10,7 +10,9 @@
 
 #include "binding.h"
 #include "btm_decision.h"
+#include "cr2_switch.h"
 #include "smmu_regs.h"
+#include "sva_provider.h"
 
 struct device;
 struct iommu_device;
@@ -31,6 +33,20 @@ struct module;
 #define SMMU_DRV_FEAT_BTM	BIT(16)
 #define SMMU_DRV_FEAT_E2H	BIT(18)
 
+/* Whether BTM is in use on an SMMU, after the decision. */
+enum btm_activity {
+	BTM_ACT_OFF,		/* the decision found BTM unusable */
+	BTM_ACT_PENDING,	/* usable, but CR2.PTM is 1 and ptm=keep */
+	BTM_ACT_ACTIVE,		/* PTM 0, the provider installed */
+	BTM_ACT_FAILED,		/* usable, but switching or installing failed */
+};
+
+/* The ptm= module parameter. */
+enum btm_ptm_mode {
+	BTM_PTM_KEEP,		/* never disable an SMMU to change CR2 */
+	BTM_PTM_CLEAR,		/* clear PTM on usable SMMUs, restore at unload */
+};
+
 /**
  * struct btm_smmu - one arm-smmu-v3 instance found at load
  * @node: entry in the list smmu_btm_discover() builds
@@ -47,6 +63,11 @@ struct module;
  * @drv_features: the driver's feature word
  * @kernel: the kernel facts for this SMMU's decision
  * @decision: whether BTM is usable here, and why
+ * @activity: whether BTM is in use here
+ * @err: why @activity is BTM_ACT_FAILED
+ * @sw: the PTM switch made at load, if one was tried
+ * @ptm_cleared: smmu-btm cleared PTM, and sets it again at unload
+ * @provider: the SVA domain provider, when @activity is BTM_ACT_ACTIVE
  */
 struct btm_smmu {
 	struct list_head node;
@@ -62,18 +83,29 @@ struct btm_smmu {
 	u32 drv_features;
 	struct btm_kernel_facts kernel;
 	struct btm_decision decision;
+	enum btm_activity activity;
+	int err;
+	struct cr2_switch_report sw;
+	bool ptm_cleared;
+	struct btm_provider provider;
 };
 
 /**
  * struct btm_state - the module's state, built at load
  * @smmus: the SMMUs found, struct btm_smmu
  * @mode: the enable= parameter
+ * @ptm: the ptm= parameter
+ * @test_btm_active: the test_btm_active= parameter
+ * @prepared: the move, provider and switch are initialised
  * @binding: what was bound in the driver
  * @cpu: the CPU facts
  */
 struct btm_state {
 	struct list_head smmus;
 	enum btm_mode mode;
+	enum btm_ptm_mode ptm;
+	bool test_btm_active;
+	bool prepared;
 	struct btm_binding binding;
 	struct btm_cpu_facts cpu;
 };

@@ -11,11 +11,14 @@
 #include <linux/types.h>
 
 /* Opcodes (IHI 0070 4.1) */
+#define SMMU_CMD_CFGI_STE_RANGE	0x04
 #define SMMU_CMD_CFGI_CD	0x05
 #define SMMU_CMD_TLBI_NH_ASID	0x11
 #define SMMU_CMD_TLBI_NH_VA	0x12
 #define SMMU_CMD_TLBI_EL2_ASID	0x21
+#define SMMU_CMD_TLBI_EL2_ALL	0x20
 #define SMMU_CMD_TLBI_EL2_VA	0x22
+#define SMMU_CMD_TLBI_NSNH_ALL	0x30
 #define SMMU_CMD_ATC_INV	0x40
 
 /* Fields common to every command, word 0 */
@@ -25,6 +28,9 @@
 #define SMMU_CFGI0_SSID		GENMASK_ULL(31, 12)
 #define SMMU_CFGI0_SID		GENMASK_ULL(63, 32)
 #define SMMU_CFGI1_LEAF		BIT_ULL(0)
+/* CMD_CFGI_STE_RANGE (4.3.2): 2^(Range + 1) StreamIDs; 31 is all of them */
+#define SMMU_CFGI1_RANGE	GENMASK_ULL(4, 0)
+#define SMMU_CFGI_RANGE_ALL	31
 
 /* CMD_TLBI_NH_ASID, _NH_VA, _EL2_ASID, _EL2_VA (4.4) */
 #define SMMU_TLBI0_NUM		GENMASK_ULL(16, 12)
@@ -56,6 +62,8 @@ struct smmu_cmd {
 };
 
 void smmu_cmd_cfgi_cd(struct smmu_cmd *cmd, u32 sid, u32 ssid, bool leaf);
+void smmu_cmd_cfgi_all(struct smmu_cmd *cmd);
+void smmu_cmd_tlbi_all(struct smmu_cmd *cmd, bool el2);
 void smmu_cmd_tlbi_asid(struct smmu_cmd *cmd, u16 asid, bool el2);
 void smmu_cmd_tlbi_va(struct smmu_cmd *cmd, u16 asid, u64 va, bool leaf,
 		      bool el2);

@@ -18,9 +18,12 @@
 #define SMMU_IIDR		0x18
 #define SMMU_AIDR		0x1c
 #define SMMU_CR0		0x20
+#define SMMU_CR0ACK		0x24
 #define SMMU_CR2		0x2c
 /* How much of page 0 the module maps to read the registers above. */
 #define SMMU_PROBE_SIZE		0x30
+/* Beyond the probe mapping: only the CR2 switch uses it. */
+#define SMMU_GBPA		0x44
 
 /* SMMU_IDR0 (6.3.1) */
 #define IDR0_S2P		BIT(0)
@@ -84,10 +87,19 @@
 #define CR0_EVENTQEN		BIT(2)
 #define CR0_CMDQEN		BIT(3)
 
+/*
+ * SMMU_CR0ACK (6.3.10) has CR0's layout, hence uses the CR0_* masks: each
+ * field reads as CR0's once the SMMU has completed the update to it.
+ */
+
 /* SMMU_CR2 (6.3.12) */
 #define CR2_E2H			BIT(0)
 #define CR2_RECINVSID		BIT(1)
 #define CR2_PTM			BIT(2)
+
+/* SMMU_GBPA (6.3.14): what happens to transactions while SMMUEN is 0 */
+#define GBPA_ABORT		BIT(20)
+#define GBPA_UPDATE		BIT(31)
 
 /**
  * struct smmu_id_regs - raw values of the registers smmu-btm probes

@@ -13,14 +13,28 @@
 #include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/panic.h>
+#include <linux/string.h>
 #include <linux/utsname.h>
 
+#include "btm_enable.h"
+#include "domain_move.h"
 #include "smmu_btm.h"
+#include "sva_provider.h"
 
 static char *enable = "auto";
 module_param(enable, charp, 0444);
 MODULE_PARM_DESC(enable,
 		 "Use broadcast TLB maintenance: auto (where the SMMU, CPU and kernel allow it), off, or force (field trials only: overrides a known erratum or the VMID condition, never missing hardware; taints the kernel)");
+
+static char *ptm = "keep";
+module_param(ptm, charp, 0444);
+MODULE_PARM_DESC(ptm,
+		 "SMMU_CR2.PTM of SMMUs where BTM is usable: keep (never disable an SMMU), or clear (disable each such SMMU for a moment to clear it, aborting its devices' DMA meanwhile: only while they are idle; set again at unload)");
+
+static bool test_btm_active;
+module_param(test_btm_active, bool, 0400);
+MODULE_PARM_DESC(test_btm_active,
+		 "Test only: use every SMMU as if BTM were usable and switched on, without writing any register (taints the kernel)");
 
 static char *test_missing_symbol;
 module_param(test_missing_symbol, charp, 0400);
@@ -104,6 +118,133 @@ static void __init smmu_btm_decide(void)
 	}
 }
 
+/* The driver parts BTM needs: the move, the provider and the shim, CR2. */
+static int __init smmu_btm_prepare(void)
+{
+	int ret;
+
+	ret = btm_move_init(&state.binding);
+	if (ret)
+		return ret;
+	ret = btm_provider_init(&state.binding);
+	if (!ret)
+		ret = btm_enable_init(&state.binding);
+	if (ret)
+		btm_move_exit();
+	return ret;
+}
+
+/* The notifier's facts of @smmu, from the driver and its live CR2. */
+static void __init smmu_inv_facts(struct btm_smmu *smmu, struct inv_smmu *inv)
+{
+	u32 cr0, cr2;
+
+	btm_live_regs(smmu->drv, &cr0, &cr2);
+	inv->range_inv = smmu->drv_features & SMMU_DRV_FEAT_RANGE_INV;
+	inv->el2 = cr2 & CR2_E2H;
+	inv->page_shift = PAGE_SHIFT;
+}
+
+/*
+ * Put BTM to use on @smmu, whose decision allows it: clear PTM if asked
+ * to, then install the SVA provider. Either failing leaves the SMMU as it
+ * was, on the driver's own path.
+ */
+static void __init smmu_btm_activate(struct btm_smmu *smmu)
+{
+	struct cr2_switch_report undo = {};
+	struct inv_smmu inv;
+	int ret;
+
+	if (!state.test_btm_active && state.ptm == BTM_PTM_KEEP) {
+		smmu->activity = BTM_ACT_PENDING;
+		return;
+	}
+	if (!state.test_btm_active) {
+		ret = btm_set_ptm(smmu->drv, false, &smmu->sw);
+		smmu->ptm_cleared = !ret;
+		if (ret) {
+			pr_err("%s: clearing SMMU_CR2.PTM failed at %s (%d); BTM stays off\n",
+			       dev_name(smmu->hwdev),
+			       cr2_switch_step_name(smmu->sw.failed_step), ret);
+			goto failed;
+		}
+		pr_info("%s: SMMU_CR2.PTM cleared (CR2 %#x to %#x, translation stopped for %u us)\n",
+			dev_name(smmu->hwdev), smmu->sw.cr2_before,
+			smmu->sw.cr2_after, smmu->sw.stopped_polls);
+	}
+	smmu_inv_facts(smmu, &inv);
+	ret = btm_provider_install(&smmu->provider, smmu->iommu, smmu->drv,
+				   smmu->feat.asid_bits, &inv, true);
+	if (!ret) {
+		smmu->activity = BTM_ACT_ACTIVE;
+		return;
+	}
+	pr_err("%s: installing the SVA provider failed (%d); BTM stays off\n",
+	       dev_name(smmu->hwdev), ret);
+	if (smmu->ptm_cleared && !btm_set_ptm(smmu->drv, true, &undo))
+		smmu->ptm_cleared = false;
+failed:
+	smmu->activity = BTM_ACT_FAILED;
+	smmu->err = ret;
+}
+
+static void __init smmu_btm_use(void)
+{
+	struct btm_smmu *smmu;
+	bool prepared = false;
+	int ret = 0;
+
+	list_for_each_entry(smmu, &state.smmus, node) {
+		if (!btm_usable(&smmu->decision) && !state.test_btm_active)
+			continue;
+		if (!prepared && !ret) {
+			ret = smmu_btm_prepare();
+			prepared = !ret;
+		}
+		if (ret) {
+			smmu->activity = BTM_ACT_FAILED;
+			smmu->err = ret;
+			continue;
+		}
+		smmu_btm_activate(smmu);
+	}
+	state.prepared = prepared;
+}
+
+/* Undo smmu_btm_use(): SVA domains are gone, as each holds a reference. */
+static void smmu_btm_unuse(void)
+{
+	struct cr2_switch_report rep = {};
+	struct btm_smmu *smmu;
+	int ret;
+
+	list_for_each_entry(smmu, &state.smmus, node) {
+		if (smmu->activity == BTM_ACT_ACTIVE)
+			WARN_ON(btm_provider_remove(&smmu->provider));
+		if (!smmu->ptm_cleared)
+			continue;
+		ret = btm_set_ptm(smmu->drv, true, &rep);
+		if (ret)
+			pr_err("%s: setting SMMU_CR2.PTM again failed at %s (%d)\n",
+			       dev_name(smmu->hwdev),
+			       cr2_switch_step_name(rep.failed_step), ret);
+	}
+	if (state.prepared)
+		btm_move_exit();
+}
+
+static int __init parse_ptm(const char *text, enum btm_ptm_mode *mode)
+{
+	if (sysfs_streq(text, "keep"))
+		*mode = BTM_PTM_KEEP;
+	else if (sysfs_streq(text, "clear"))
+		*mode = BTM_PTM_CLEAR;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 static int __init smmu_btm_init(void)
 {
 	int ret;
@@ -112,10 +253,20 @@ static int __init smmu_btm_init(void)
 		pr_err("invalid enable=%s: use auto, off or force\n", enable);
 		return -EINVAL;
 	}
+	if (!ptm || parse_ptm(ptm, &state.ptm)) {
+		pr_err("invalid ptm=%s: use keep or clear\n", ptm);
+		return -EINVAL;
+	}
+	state.test_btm_active = test_btm_active;
 	ret = smmu_btm_bind();
 	if (ret)
 		return ret;
 	smmu_btm_decide();
+	if (state.test_btm_active) {
+		pr_warn("test_btm_active=1: SMMUs used as if BTM were switched on, for tests only; tainting the kernel\n");
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	}
+	smmu_btm_use();
 
 	/* The status is diagnostics: without debugfs the module still works. */
 	ret = smmu_btm_status_init(&state);
@@ -134,6 +285,7 @@ static int __init smmu_btm_init(void)
 static void __exit smmu_btm_exit(void)
 {
 	smmu_btm_status_exit();
+	smmu_btm_unuse();
 	smmu_btm_forget(&state.smmus);
 	pr_info("unloaded\n");
 }

@@ -23,6 +23,32 @@ void smmu_cmd_cfgi_cd(struct smmu_cmd *cmd, u32 sid, u32 ssid, bool leaf)
 }
 
 /**
+ * smmu_cmd_cfgi_all() - forget every cached STE and CD
+ * @cmd: filled in
+ *
+ * CMD_CFGI_STE_RANGE over all StreamIDs, which also covers the CDs each
+ * STE leads to ("CMD_CFGI_ALL").
+ */
+void smmu_cmd_cfgi_all(struct smmu_cmd *cmd)
+{
+	cmd->dw[0] = FIELD_PREP(SMMU_CMD0_OP, SMMU_CMD_CFGI_STE_RANGE);
+	cmd->dw[1] = FIELD_PREP(SMMU_CFGI1_RANGE, SMMU_CFGI_RANGE_ALL);
+}
+
+/**
+ * smmu_cmd_tlbi_all() - invalidate every TLB entry of one translation regime
+ * @cmd: filled in
+ * @el2: CMD_TLBI_EL2_ALL (the EL2 and EL2-E2H StreamWorlds), else
+ *	 CMD_TLBI_NSNH_ALL (every non-secure, non-hypervisor entry)
+ */
+void smmu_cmd_tlbi_all(struct smmu_cmd *cmd, bool el2)
+{
+	cmd->dw[0] = FIELD_PREP(SMMU_CMD0_OP, el2 ? SMMU_CMD_TLBI_EL2_ALL :
+						    SMMU_CMD_TLBI_NSNH_ALL);
+	cmd->dw[1] = 0;
+}
+
+/**
  * smmu_cmd_tlbi_asid() - invalidate every entry of one ASID
  * @cmd: filled in
  * @asid: the ASID

@@ -13,15 +13,83 @@
 #include <linux/string_helpers.h>
 #include <linux/utsname.h>
 
+#include "btm_enable.h"
 #include "smmu_btm.h"
 
 static struct dentry *status_dir;
 
-static void show_smmu(struct seq_file *m, const struct btm_smmu *smmu)
+static const char * const activity_keys[] = {
+	[BTM_ACT_OFF] = "off",
+	[BTM_ACT_PENDING] = "pending",
+	[BTM_ACT_ACTIVE] = "active",
+	[BTM_ACT_FAILED] = "failed",
+};
+
+/* What BTM is doing on @smmu, and why, for people. */
+static void show_activity(struct seq_file *m, const struct btm_smmu *smmu,
+			  bool test_btm_active)
+{
+	const struct cr2_switch_report *sw = &smmu->sw;
+	unsigned int i = smmu->index;
+
+	seq_printf(m, "smmu%u.btm_state: %s\n", i, activity_keys[smmu->activity]);
+	switch (smmu->activity) {
+	case BTM_ACT_OFF:
+		seq_printf(m, "smmu%u.btm_state_text: not used: see reason\n", i);
+		break;
+	case BTM_ACT_PENDING:
+		seq_printf(m, "smmu%u.btm_state_text: usable, but SMMU_CR2.PTM is 1 and CR2 can only change while the SMMU is disabled (IHI 0070 6.3.12); load with ptm=clear while this SMMU's devices are idle to switch it on\n",
+			   i);
+		break;
+	case BTM_ACT_ACTIVE:
+		if (test_btm_active)
+			seq_printf(m, "smmu%u.btm_state_text: used as if switched on (test_btm_active=1: no register written, for tests only)\n",
+				   i);
+		else
+			seq_printf(m, "smmu%u.btm_state_text: switched on: PTM cleared at load, SVA domains on the CPU's ASIDs need no TLBI\n",
+				   i);
+		break;
+	case BTM_ACT_FAILED:
+		seq_printf(m, "smmu%u.btm_state_text: switching on failed (%d): the SMMU stays on the driver's own path\n",
+			   i, smmu->err);
+		break;
+	}
+	if (sw->cr2_before || sw->err)
+		seq_printf(m, "smmu%u.ptm_switch: %s: CR2 %#x to %#x, translation stopped %u us, failed step %s\n",
+			   i, sw->err ? "failed" : "done", sw->cr2_before,
+			   sw->cr2_after, sw->stopped_polls,
+			   cr2_switch_step_name(sw->failed_step));
+	else
+		seq_printf(m, "smmu%u.ptm_switch: none\n", i);
+}
+
+/* The SVA domains and invalidations of @smmu's provider. */
+static void show_provider(struct seq_file *m, struct btm_smmu *smmu)
+{
+	struct btm_provider *p = &smmu->provider;
+	unsigned int i = smmu->index;
+	struct inv_counts c = {};
+
+	if (smmu->activity != BTM_ACT_ACTIVE) {
+		seq_printf(m, "smmu%u.provider: not installed\n", i);
+		return;
+	}
+	btm_provider_counts(p, &c);
+	seq_printf(m, "smmu%u.provider: installed\n", i);
+	seq_printf(m, "smmu%u.sva_domains: %d (%d on their CPU ASID, %d fell back to a private one; %d DMA domains moved)\n",
+		   i, atomic_read(&p->domains), atomic_read(&p->shared),
+		   atomic_read(&p->fallbacks), atomic_read(&p->moved));
+	seq_printf(m, "smmu%u.invalidations: seen %llu tlbi %llu atc %llu sync %llu avoided %llu\n",
+		   i, c.seen, c.tlbi, c.atc, c.sync, c.avoided);
+}
+
+static void show_smmu(struct seq_file *m, struct btm_smmu *smmu,
+		      bool test_btm_active)
 {
 	const struct smmu_features *f = &smmu->feat;
 	const struct smmu_id_regs *r = &smmu->regs;
 	unsigned int i = smmu->index;
+	u32 cr0, cr2;
 
 	seq_printf(m, "smmu%u.name: %s\n", i, dev_name(smmu->iommu->dev));
 	seq_printf(m, "smmu%u.device: %s\n", i, dev_name(smmu->hwdev));
@@ -58,6 +126,13 @@ static void show_smmu(struct seq_file *m, const struct btm_smmu *smmu)
 		seq_printf(m, "smmu%u.erratum: %s %s\n", i,
 			   smmu->decision.erratum->part,
 			   smmu->decision.erratum->errata);
+	btm_live_regs(smmu->drv, &cr0, &cr2);
+	seq_printf(m, "smmu%u.cr0: 0x%08x (now)\n", i, cr0);
+	seq_printf(m, "smmu%u.cr2: 0x%08x (now): PTM %u, E2H %u, RECINVSID %u\n",
+		   i, cr2, !!(cr2 & CR2_PTM), !!(cr2 & CR2_E2H),
+		   !!(cr2 & CR2_RECINVSID));
+	show_activity(m, smmu, test_btm_active);
+	show_provider(m, smmu);
 }
 
 static int status_show(struct seq_file *m, void *unused)
@@ -74,6 +149,9 @@ static int status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "version: %s\n", SMMU_BTM_VERSION);
 	seq_printf(m, "kernel: %s\n", init_utsname()->release);
 	seq_printf(m, "enable: %s\n", btm_mode_name(state->mode));
+	seq_printf(m, "ptm: %s\n", state->ptm == BTM_PTM_CLEAR ? "clear" : "keep");
+	if (state->test_btm_active)
+		seq_puts(m, "test_btm_active: yes (tests only; the kernel is tainted)\n");
 	seq_printf(m, "binding.driver: %s\n", btm_driver_gen_name(b->gen));
 	seq_printf(m, "binding.symbols: %u/%u\n", b->resolved, b->required);
 	seq_printf(m, "binding.btf: %s\n", b->btf);
@@ -93,7 +171,7 @@ static int status_show(struct seq_file *m, void *unused)
 			   asids, lowest, highest);
 	seq_printf(m, "smmus: %u\n", n);
 	list_for_each_entry(smmu, &state->smmus, node)
-		show_smmu(m, smmu);
+		show_smmu(m, smmu, state->test_btm_active);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);

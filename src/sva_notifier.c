@@ -8,7 +8,7 @@
  * reached the SMMU's TLB: only ATS masters' ATCs, which no broadcast
  * reaches, are invalidated. Elsewhere it sends what the stock driver
  * sends. The commands are planned by src/inv_plan.c and go through the
- * driver's own command queue function.
+ * driver's own command queue (src/cmdq.c).
  *
  * When the mm goes away while devices are still attached, each CD is kept
  * valid but made to fault (EPD0), so late DMA faults instead of walking
@@ -18,11 +18,13 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 
+#include "cmdq.h"
 #include "compat.h"
 #include "driver_domain.h"
 #include "generated/layout.h"
@@ -32,14 +34,10 @@
 #include "sva_provider.h"
 
 struct arm_smmu_cd;
-struct arm_smmu_device;
 struct arm_smmu_master;
 
 /* The driver functions the shim calls (6.10+ prototypes). */
 static struct {
-	/* cmds: struct arm_smmu_cmd[n] (7.x) or u64[2 * n] (6.x): the same */
-	int (*cmdq_issue)(struct arm_smmu_device *smmu, void *cmdq,
-			  void *cmds, int n, bool sync);
 	struct arm_smmu_cd *(*get_cd_ptr)(struct arm_smmu_master *master,
 					  u32 ssid);
 	void (*write_cd_entry)(struct arm_smmu_master *master, int ssid,
@@ -54,13 +52,6 @@ static struct {
 #define CD_BYTES		LAYOUT_NONNEG(SIZEOF_arm_smmu_cd)
 #define CD_MAX_BYTES		64
 static_assert(CD_BYTES <= CD_MAX_BYTES);
-
-static int submit(void *smmu, struct smmu_cmd *cmds, unsigned int n,
-		  bool sync)
-{
-	return drv.cmdq_issue(smmu, BTM_AT(smmu, BTM_OFF_arm_smmu_device__cmdq),
-			      cmds, n, sync);
-}
 
 static bool master_ats(void *master)
 {
@@ -96,11 +87,21 @@ static void *next_attachment(void *sd, void *md, void **master, u32 *ssid)
 static void plan_atcs(struct inv_batch *b, void *sd, u64 start, u64 size)
 {
 	spinlock_t *lock = BTM_AT(sd, BTM_OFF_arm_smmu_domain__devices_lock);
+	atomic_t *nr_ats = BTM_AT(sd, BTM_OFF_arm_smmu_domain__nr_ats_masters);
 	void *md, *master, *streams;
 	unsigned int i, n;
 	unsigned long flags;
 	u32 ssid, sid;
 
+	/*
+	 * The driver counts the domain's ATS masters before it enables ATS on
+	 * one; the barrier orders the caller's page table update before the
+	 * read, so a master whose ATS comes up later cannot have cached the
+	 * old entry. The stock driver skips the same way.
+	 */
+	smp_mb();
+	if (!atomic_read(nr_ats))
+		return;
 	spin_lock_irqsave(lock, flags);
 	for (md = NULL; (md = next_attachment(sd, md, &master, &ssid));) {
 		if (!master_ats(master))
@@ -120,11 +121,14 @@ static void plan_atcs(struct inv_batch *b, void *sd, u64 start, u64 size)
 
 static void count(struct btm_provider *p, const struct inv_counts *c)
 {
-	this_cpu_add(p->counts->seen, c->seen);
-	this_cpu_add(p->counts->tlbi, c->tlbi);
-	this_cpu_add(p->counts->atc, c->atc);
-	this_cpu_add(p->counts->sync, c->sync);
-	this_cpu_add(p->counts->avoided, c->avoided);
+	struct inv_counts *sum = get_cpu_ptr(p->counts);
+
+	sum->seen += c->seen;
+	sum->tlbi += c->tlbi;
+	sum->atc += c->atc;
+	sum->sync += c->sync;
+	sum->avoided += c->avoided;
+	put_cpu_ptr(p->counts);
 }
 
 /* TLBIs unless @broadcast, then the ATS streams' ATCs, then a sync. */
@@ -136,7 +140,7 @@ static void invalidate(struct btm_sva *sva, bool broadcast, u64 start,
 	struct inv_batch b;
 	int ret;
 
-	inv_batch_init(&b, submit, p->smmu, &c);
+	inv_batch_init(&b, btm_cmdq_submit, p->smmu, &c);
 	inv_plan_tlbi(&b, &p->inv, sva->asid, broadcast, start, size);
 	plan_atcs(&b, sva->smmu_domain, start, size);
 	ret = inv_batch_sync(&b);
@@ -206,12 +210,13 @@ static const struct mmu_notifier_ops sva_mn_ops = {
  */
 int btm_notifier_init(const struct btm_binding *binding)
 {
-	if (binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
-		return -EOPNOTSUPP;
-	drv.cmdq_issue = (void *)binding->addr[BTM_SYM_CMDQ_ISSUE_CMDLIST];
+	int ret = btm_cmdq_init(binding);
+
+	if (ret)
+		return ret;
 	drv.get_cd_ptr = (void *)binding->addr[BTM_SYM_GET_CD_PTR];
 	drv.write_cd_entry = (void *)binding->addr[BTM_SYM_WRITE_CD_ENTRY];
-	if (!drv.cmdq_issue || !drv.get_cd_ptr || !drv.write_cd_entry)
+	if (!drv.get_cd_ptr || !drv.write_cd_entry)
 		return -ENOENT;
 	return 0;
 }

@@ -2,7 +2,8 @@
 /*
  * tlbloop MODE ITERATIONS [PAGES]: the guest's munmap and mprotect loop.
  *
- * MODE none: no SVA domain. stock or btm: the test module
+ * MODE none: no SVA domain. bare: only an mmu_notifier that does nothing
+ * (the floor of any binding). stock or btm: the test module
  * (tests/kmod/shim_test.c) gives this process's mm an SVA domain of the
  * provider through its debugfs file, with the SMMU marked BTM-active for
  * btm. Each iteration maps PAGES pages, writes them, makes them read-only,
@@ -55,8 +56,8 @@ int main(int argc, char **argv)
 	char *p;
 
 	if (argc < 3 || (strcmp(argv[1], "none") && strcmp(argv[1], "stock") &&
-			 strcmp(argv[1], "btm"))) {
-		fprintf(stderr, "usage: tlbloop none|stock|btm ITERATIONS [PAGES]\n");
+			 strcmp(argv[1], "btm") && strcmp(argv[1], "bare"))) {
+		fprintf(stderr, "usage: tlbloop none|bare|stock|btm ITERATIONS [PAGES]\n");
 		return 2;
 	}
 	iters = atoi(argv[2]);

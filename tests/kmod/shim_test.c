@@ -4,7 +4,9 @@
  * provider left installed on the disk's SMMU, /sys/kernel/debug/
  * smmu_btm_ktest/sva gives the writing process's mm an SVA domain of the
  * provider: "stock" as it is (QEMU's SMMU has no BTM), "btm" with the SMMU
- * marked BTM-active, which no real SMMU without BTM may be (so it taints).
+ * marked BTM-active, which no real SMMU without BTM may be (so it taints);
+ * "bare" registers only an mmu_notifier that does nothing, the floor any
+ * SVA binding costs, for the benchmark to compare with.
  * Reading the file returns the provider's counters since the write, and
  * how many commands the SMMU's command queue consumed meanwhile, which must
  * agree when nothing else uses the queue. Closing it frees the domain.
@@ -17,6 +19,7 @@
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/iommu.h>
+#include <linux/mmu_notifier.h>
 #include <linux/panic.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -36,6 +39,7 @@
 static struct dentry *shim_dir;
 
 struct shim_bind {
+	struct mmu_notifier bare;
 	struct iommu_domain *domain;
 	struct btm_provider *p;
 	struct inv_counts base;
@@ -57,6 +61,21 @@ static u32 cmdq_cons(struct btm_provider *p, u32 *mask)
 	return readl_relaxed(regs + SMMU_CMDQ_CONS) & *mask;
 }
 
+static void bare_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
+			    unsigned long start, unsigned long end)
+{
+}
+
+static void bare_free(struct mmu_notifier *mn)
+{
+	kfree(container_of(mn, struct shim_bind, bare));
+}
+
+static const struct mmu_notifier_ops bare_ops = {
+	.BTM_MN_INVALIDATE_SECONDARY = bare_invalidate,
+	.free_notifier = bare_free,
+};
+
 static ssize_t sva_write(struct file *file, const char __user *ubuf,
 			 size_t len, loff_t *ppos)
 {
@@ -65,20 +84,30 @@ static ssize_t sva_write(struct file *file, const char __user *ubuf,
 	char mode[8] = {};
 	bool btm;
 	u32 mask;
+	int ret;
 
 	if (file->private_data)
 		return -EBUSY;
 	if (len >= sizeof(mode) || copy_from_user(mode, ubuf, len))
 		return -EINVAL;
-	if (sysfs_streq(mode, "btm"))
-		btm = true;
-	else if (sysfs_streq(mode, "stock"))
-		btm = false;
-	else
-		return -EINVAL;
 	bind = kzalloc(sizeof(*bind), GFP_KERNEL);
 	if (!bind)
 		return -ENOMEM;
+	if (sysfs_streq(mode, "bare")) {
+		bind->bare.ops = &bare_ops;
+		ret = mmu_notifier_register(&bind->bare, current->mm);
+		if (ret) {
+			kfree(bind);
+			return ret;
+		}
+		file->private_data = bind;
+		return len;
+	}
+	btm = sysfs_streq(mode, "btm");
+	if (!btm && !sysfs_streq(mode, "stock")) {
+		kfree(bind);
+		return -EINVAL;
+	}
 	bind->p = ktest_provider(&dev);
 	if (!bind->p) {
 		kfree(bind);
@@ -87,8 +116,7 @@ static ssize_t sva_write(struct file *file, const char __user *ubuf,
 	bind->domain = btm_ops_sva_alloc(dev->iommu->iommu_dev->ops, dev,
 					 current->mm);
 	if (IS_ERR(bind->domain)) {
-		int ret = PTR_ERR(bind->domain);
-
+		ret = PTR_ERR(bind->domain);
 		kfree(bind);
 		return ret;
 	}
@@ -114,6 +142,9 @@ static ssize_t sva_read(struct file *file, char __user *ubuf, size_t len,
 
 	if (!bind)
 		return -ENOENT;
+	if (!bind->p)
+		return simple_read_from_buffer(ubuf, len, ppos,
+			"seen 0 tlbi 0 atc 0 sync 0 avoided 0 cmdq 0\n", 44);
 	btm_provider_counts(bind->p, &c);
 	cons = cmdq_cons(bind->p, &mask);
 	n = scnprintf(buf, sizeof(buf),
@@ -129,7 +160,10 @@ static int sva_release(struct inode *inode, struct file *file)
 {
 	struct shim_bind *bind = file->private_data;
 
-	if (bind) {
+	if (bind && !bind->p) {
+		/* Freed by bare_free() after the notifier's grace period. */
+		mmu_notifier_put(&bind->bare);
+	} else if (bind) {
 		bind->domain->ops->free(bind->domain);
 		WRITE_ONCE(bind->p->btm, false);
 		kfree(bind);
@@ -166,4 +200,6 @@ void ktest_shim_exit(void)
 {
 	debugfs_remove(shim_dir);
 	shim_dir = NULL;
+	/* bare_free() is module code, run after a grace period. */
+	mmu_notifier_synchronize();
 }

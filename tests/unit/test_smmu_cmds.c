@@ -32,6 +32,23 @@ static void test_cfgi_cd(void **state)
 	assert_int_equal(cmd.dw[1], 0);
 }
 
+static void test_invalidate_all(void **state)
+{
+	struct smmu_cmd cmd;
+
+	(void)state;
+	smmu_cmd_cfgi_all(&cmd);
+	assert_int_equal(bits(cmd.dw[0], 7, 0), 0x04);	/* CFGI_STE_RANGE */
+	assert_int_equal(bits(cmd.dw[0], 63, 32), 0);	/* from SID 0 */
+	assert_int_equal(bits(cmd.dw[1], 4, 0), 31);	/* Range 31: all */
+	assert_int_equal(cmd.dw[1] >> 5, 0);
+	smmu_cmd_tlbi_all(&cmd, false);
+	assert_int_equal(cmd.dw[0], 0x30);		/* TLBI_NSNH_ALL */
+	assert_int_equal(cmd.dw[1], 0);
+	smmu_cmd_tlbi_all(&cmd, true);
+	assert_int_equal(cmd.dw[0], 0x20);		/* TLBI_EL2_ALL */
+}
+
 static void test_tlbi_asid(void **state)
 {
 	struct smmu_cmd cmd;
@@ -173,6 +190,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cfgi_cd),
+		cmocka_unit_test(test_invalidate_all),
 		cmocka_unit_test(test_tlbi_asid),
 		cmocka_unit_test(test_tlbi_va),
 		cmocka_unit_test(test_tlbi_range),

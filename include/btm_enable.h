@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Switching broadcast TLB maintenance on and off on one live SMMU.
+ */
+#ifndef SMMU_BTM_ENABLE_H
+#define SMMU_BTM_ENABLE_H
+
+#include <linux/types.h>
+
+#include "binding.h"
+#include "cr2_switch.h"
+
+int btm_enable_init(const struct btm_binding *binding);
+int btm_set_ptm(void *smmu, bool ptm, struct cr2_switch_report *rep);
+void btm_live_regs(void *smmu, u32 *cr0, u32 *cr2);
+
+#endif /* SMMU_BTM_ENABLE_H */
