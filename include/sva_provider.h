@@ -32,6 +32,7 @@ struct iommu_ops;
  * @fallbacks: domains given a private ASID because the CPU's could not be
  *	       pinned or did not fit the SMMU
  * @moved: DMA domains moved off a CPU ASID an SVA domain took
+ * @released: SVA domains whose mm exited while they lived
  * @inv: what invalidation planning needs of the SMMU
  * @btm: the SMMU takes part in the CPU's broadcast TLB maintenance (its
  *	 SMMU_CR2.PTM is 0 and the decision found BTM usable): SVA domains
@@ -49,6 +50,7 @@ struct btm_provider {
 	atomic_t shared;
 	atomic_t fallbacks;
 	atomic_t moved;
+	atomic_t released;
 	struct inv_smmu inv;
 	bool btm;
 	struct inv_counts __percpu *counts;

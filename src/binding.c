@@ -11,7 +11,8 @@
  * start at the address found, and to lie in the kernel image's text or data
  * (the driver is built in; a modular one is refused).
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+/* Not KBUILD_MODNAME: the test module links this file too. */
+#define pr_fmt(fmt) "smmu_btm: " fmt
 
 #include <linux/crc32.h>
 #include <linux/device.h>

@@ -34,7 +34,8 @@
  * ASID mutex, which the caller holds for the whole move: the set of CDs
  * cannot change under it.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+/* Not KBUILD_MODNAME: the test module links this file too. */
+#define pr_fmt(fmt) "smmu_btm: " fmt
 
 #include <linux/atomic.h>
 #include <linux/bitfield.h>

@@ -8,7 +8,8 @@
  * functions is exactly what this module must do, with every address
  * validated before use. Needs CONFIG_KPROBES (dkms.conf requires it).
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+/* Not KBUILD_MODNAME: the test module links this file too. */
+#define pr_fmt(fmt) "smmu_btm: " fmt
 
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>

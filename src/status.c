@@ -76,9 +76,10 @@ static void show_provider(struct seq_file *m, struct btm_smmu *smmu)
 	}
 	btm_provider_counts(p, &c);
 	seq_printf(m, "smmu%u.provider: installed\n", i);
-	seq_printf(m, "smmu%u.sva_domains: %d (%d on their CPU ASID, %d fell back to a private one; %d DMA domains moved)\n",
+	seq_printf(m, "smmu%u.sva_domains: %d (%d on their CPU ASID, %d fell back to a private one; %d DMA domains moved; %d outlived their mm)\n",
 		   i, atomic_read(&p->domains), atomic_read(&p->shared),
-		   atomic_read(&p->fallbacks), atomic_read(&p->moved));
+		   atomic_read(&p->fallbacks), atomic_read(&p->moved),
+		   atomic_read(&p->released));
 	seq_printf(m, "smmu%u.invalidations: seen %llu tlbi %llu atc %llu sync %llu avoided %llu\n",
 		   i, c.seen, c.tlbi, c.atc, c.sync, c.avoided);
 }

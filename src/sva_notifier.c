@@ -16,7 +16,8 @@
  * pages are unmapped without broadcast TLBIs. The domain itself is freed
  * after the notifier's SRCU grace period, once no callback can run.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+/* Not KBUILD_MODNAME: the test module links this file too. */
+#define pr_fmt(fmt) "smmu_btm: " fmt
 
 #include <linux/atomic.h>
 #include <linux/list.h>
@@ -188,6 +189,7 @@ static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 	spin_unlock_irqrestore(lock, flags);
 	/* No broadcast will come for an exiting mm's pages: the whole ASID. */
 	invalidate(sva, false, 0, 0);
+	atomic_inc(&sva->p->released);
 }
 
 static void sva_mn_free(struct mmu_notifier *mn)

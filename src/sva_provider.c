@@ -31,7 +31,8 @@
  * gives, and is counted. Each live SVA domain holds a reference on this
  * module, so it cannot be unloaded under them.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+/* Not KBUILD_MODNAME: the test module links this file too. */
+#define pr_fmt(fmt) "smmu_btm: " fmt
 
 #include <linux/device.h>
 #include <linux/iommu.h>

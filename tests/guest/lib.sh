@@ -6,9 +6,11 @@ PASSED=0
 FAILED=0
 
 # run_test NAME FUNCTION: run one test and report it in the harness format.
+# A test fails when it returns non-zero or when any fail() ran in it, even
+# if a later command of the test succeeded.
 run_test() {
 	FAIL_WHY=
-	if "$2"; then
+	if "$2" && [ -z "$FAIL_WHY" ]; then
 		PASSED=$((PASSED + 1))
 		echo "SMMUBTM-TEST $1 PASS"
 	else
@@ -32,8 +34,9 @@ report() {
 	fi
 }
 
+# fail WHY: record why the running test failed (the first reason is kept).
 fail() {
-	FAIL_WHY="$*"
+	[ -n "$FAIL_WHY" ] || FAIL_WHY="$*"
 	return 1
 }
 

@@ -55,8 +55,8 @@ t_version() {
 t_status_file() {
 	[ -f "$status_file" ] || fail "no $status_file"
 	sed 's/^/SMMUBTM-STATUS /' "$status_file"
-	perm=$(stat -c '%a %U' "$status_file")
-	[ "$perm" = "400 root" ] || fail "status file is '$perm', expected '400 root'"
+	perm=$(stat -c '%a %u' "$status_file")
+	[ "$perm" = "400 0" ] || fail "status file is '$perm' (mode, uid), expected '400 0' (root-only)"
 	[ "$(status_value version)" = "$ARG_version" ] || fail "status version '$(status_value version)'"
 	[ "$(status_value kernel)" = "$ARG_krel" ] || fail "status kernel '$(status_value kernel)'"
 	[ "$(status_value smmus)" = "$(ls -d /sys/class/iommu/smmu3.* | wc -l)" ] ||
@@ -383,6 +383,18 @@ t_shim_routes() {
 		fail "btm: $L_avoided commands avoided, stock sent $((s_tlbi + s_sync))"
 	[ $(($(cat /proc/sys/kernel/tainted) & 64)) = 64 ] ||
 		fail "marking the SMMU BTM-active did not taint the kernel"
+	# A bound process that exits: its mm goes first (the notifier's
+	# release invalidates the whole ASID: one TLBI, one sync), then the
+	# domain, once the file is closed.
+	p=/sys/kernel/debug/smmu_btm_ktest/provider
+	set -- $(cat $p)
+	released=$4 seen=$6 tlbi=$8
+	tlbloop stock 10 16 exit >/dev/null || fail "tlbloop stock ... exit failed"
+	set -- $(cat $p)
+	[ "$2" = 0 ] || fail "$2 SVA domains left after the process exited"
+	[ "$4" = $((released + 1)) ] || fail "released $4 after an exit, $released before"
+	[ "$6" = $((seen + 31)) ] && [ "$8" = $((tlbi + 31)) ] ||
+		fail "seen $seen to $6, TLBIs $tlbi to $8: 30 from the loop and 1 at release expected"
 	rmmod smmu_btm_ktest || fail "the test module did not unload"
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tlbloop MODE ITERATIONS [PAGES]: the guest's munmap and mprotect loop.
+ * tlbloop MODE ITERATIONS [PAGES [exit]]: the guest's munmap and mprotect
+ * loop. With "exit", the process ends with its SVA domain still bound, so
+ * that the mm goes away first, as when a bound process is killed.
  *
  * MODE none: no SVA domain. bare: only an mmu_notifier that does nothing
  * (the floor of any binding). stock or btm: the test module
@@ -57,7 +59,7 @@ int main(int argc, char **argv)
 
 	if (argc < 3 || (strcmp(argv[1], "none") && strcmp(argv[1], "stock") &&
 			 strcmp(argv[1], "btm") && strcmp(argv[1], "bare"))) {
-		fprintf(stderr, "usage: tlbloop none|bare|stock|btm ITERATIONS [PAGES]\n");
+		fprintf(stderr, "usage: tlbloop none|bare|stock|btm ITERATIONS [PAGES [exit]]\n");
 		return 2;
 	}
 	iters = atoi(argv[2]);
@@ -100,7 +102,7 @@ int main(int argc, char **argv)
 	       after.tlbi - before.tlbi, after.atc - before.atc,
 	       after.sync - before.sync, after.avoided - before.avoided,
 	       after.cmdq - before.cmdq);
-	if (fd >= 0)
+	if (fd >= 0 && !(argc > 4 && !strcmp(argv[4], "exit")))
 		close(fd);
 	return 0;
 }

@@ -10,6 +10,7 @@
  * Reading the file returns the provider's counters since the write, and
  * how many commands the SMMU's command queue consumed meanwhile, which must
  * agree when nothing else uses the queue. Closing it frees the domain.
+ * .../provider shows the provider's counters, which outlive the process.
  * tests/guest/tlbloop.c is the user.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -22,6 +23,7 @@
 #include <linux/mmu_notifier.h>
 #include <linux/panic.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -171,6 +173,24 @@ static int sva_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* The provider's own counters, whole: what outlives a bound process. */
+static int provider_show(struct seq_file *m, void *unused)
+{
+	struct btm_provider *p;
+	struct device *dev;
+	struct inv_counts c;
+
+	p = ktest_provider(&dev);
+	if (!p)
+		return -ENODEV;
+	btm_provider_counts(p, &c);
+	seq_printf(m, "domains %d released %d seen %llu tlbi %llu sync %llu\n",
+		   atomic_read(&p->domains), atomic_read(&p->released), c.seen,
+		   c.tlbi, c.sync);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(provider);
+
 static const struct file_operations sva_fops = {
 	.owner = THIS_MODULE,
 	.write = sva_write,
@@ -190,6 +210,7 @@ int ktest_shim_init(void)
 	if (IS_ERR(shim_dir))
 		return PTR_ERR(shim_dir);
 	debugfs_create_file("sva", 0600, shim_dir, NULL, &sva_fops);
+	debugfs_create_file("provider", 0400, shim_dir, NULL, &provider_fops);
 	return 0;
 }
 
