@@ -507,7 +507,7 @@ t_bench_notifier() {
 		sed 's/^/SMMUBTM-BENCH notifier round /' /tmp/bench
 		for m in none bare stock btm; do
 			line=$(grep "^TLBLOOP mode=$m " /tmp/bench | tail -n 1)
-			echo "SMMUBTM-BENCH notifier pages=$pages mode=$m per-invalidation: ${line#* seen=}"
+			echo "SMMUBTM-BENCH notifier pages=$pages mode=$m last round: seen=${line#* seen=}"
 		done
 		awk -v pages="$pages" '
 		function median(v, n,    i, j, t) {
