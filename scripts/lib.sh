@@ -16,13 +16,25 @@ note() {
 
 # The kernel generations the project tests. One line each, tab-separated:
 #   id, version regex, suites to search (the newest version found in any of
-#   them wins), the driver generation the module must recognise there.
+#   them wins) or "kit:NAME" for a kernel kit in ../shared/kits/NAME, the
+#   driver generation the module must recognise there.
 gen_table() {
 	cat <<'TABLE'
 6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond
+6.6	^6\.6\.	kit:linux-6.6	6.2-6.9-shared-cd
 6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10+-domain
 7	^7\.	sid	7.x-invs
 TABLE
+}
+
+# The Debian suites the generations come from (kits excluded).
+gen_suites() {
+	gen_table | cut -f3 | tr ' ' '\n' | grep -v '^kit:' | sort -u
+}
+
+# Where the shared kits are: SMMU_BTM_SHARED, else ../shared beside the tree.
+shared_dir() {
+	echo "${SMMU_BTM_SHARED:-$(cd "$TOP/.." && pwd)/shared}"
 }
 
 # gen_driver GEN: the driver generation expected for GEN.
