@@ -8,6 +8,7 @@
 
 #include <linux/err.h>
 #include <linux/iommu.h>
+#include <asm/tlbflush.h>
 
 #include "generated/conftest.h"
 
@@ -157,5 +158,23 @@ static inline bool btm_domain_owned_by(struct iommu_domain *domain,
 #else
 #define BTM_MN_INVALIDATE_SECONDARY	invalidate_range
 #endif
+
+/*
+ * Wait until the CPU's broadcast TLB invalidations issued so far have
+ * completed everywhere, the SMMU's TLB included: arm64 calls the secondary
+ * TLB notifier before its final DSB on some paths. Where the kernel
+ * repeats a TLBI at completion for an erratum (ARM64_WORKAROUND_REPEAT_TLBI,
+ * __repeat_tlbi_sync() from 6.1 stable on), so does this; before, the
+ * repeat is inside every TLBI. Not the kernel's __tlbi_sync_s1ish(): in
+ * 7.x it also syncs CPUs in streaming mode (SME) through a function not
+ * exported to modules, which concerns CPUs, not the SMMU.
+ */
+static inline void btm_cpu_tlbi_complete(void)
+{
+	dsb(ish);
+#ifdef __repeat_tlbi_sync
+	__repeat_tlbi_sync(vale1is, 0);
+#endif
+}
 
 #endif /* SMMU_BTM_COMPAT_H */

@@ -24,11 +24,15 @@
  *	 the CMD_TLBI_EL2_* forms
  * @page_shift: the CPU's page size, log2 (12, 14 or 16): the granule of
  *		an mm's mappings
+ * @force_sync: the queue needs a CMD_SYNC after at most 63 other commands
+ *		(the driver's ARM_SMMU_OPT_CMDQ_FORCE_SYNC, Arm MMU-700
+ *		erratum 2812531)
  */
 struct inv_smmu {
 	bool range_inv;
 	bool el2;
 	unsigned int page_shift;
+	bool force_sync;
 };
 
 /**
@@ -65,6 +69,7 @@ typedef int (*inv_submit_fn)(void *ctx, struct smmu_cmd *cmds,
  * @cmd: the commands not yet submitted
  * @n: how many of @cmd are used
  * @unsynced: commands were submitted since the last CMD_SYNC
+ * @force_sync: a full batch is submitted at 63 commands, with a CMD_SYNC
  * @submit: where they go
  * @ctx: passed to @submit
  * @counts: what is sent is added here
@@ -74,14 +79,15 @@ struct inv_batch {
 	struct smmu_cmd cmd[INV_BATCH_CMDS];
 	unsigned int n;
 	bool unsynced;
+	bool force_sync;
 	inv_submit_fn submit;
 	void *ctx;
 	struct inv_counts *counts;
 	int err;
 };
 
-void inv_batch_init(struct inv_batch *b, inv_submit_fn submit, void *ctx,
-		    struct inv_counts *counts);
+void inv_batch_init(struct inv_batch *b, const struct inv_smmu *s,
+		    inv_submit_fn submit, void *ctx, struct inv_counts *counts);
 int inv_batch_sync(struct inv_batch *b);
 u64 inv_range_size(const struct inv_smmu *s, u64 start, u64 end);
 void inv_plan_tlbi(struct inv_batch *b, const struct inv_smmu *s, u16 asid,

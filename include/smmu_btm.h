@@ -32,6 +32,8 @@ struct module;
 #define SMMU_DRV_FEAT_RANGE_INV	BIT(15)
 #define SMMU_DRV_FEAT_BTM	BIT(16)
 #define SMMU_DRV_FEAT_E2H	BIT(18)
+/* ... and of its options word (the same in 6.6, 6.12 and 7.2) */
+#define SMMU_DRV_OPT_CMDQ_FORCE_SYNC	BIT(3)
 
 /* Whether BTM is in use on an SMMU, after the decision. */
 enum btm_activity {
@@ -66,6 +68,7 @@ enum btm_ptm_mode {
  * @activity: whether BTM is in use here
  * @err: why @activity is BTM_ACT_FAILED
  * @sw: the PTM switch made at load, if one was tried
+ * @sw_us: how long it took (translation was stopped within that time)
  * @ptm_cleared: smmu-btm cleared PTM, and sets it again at unload
  * @provider: the SVA domain provider, when @activity is BTM_ACT_ACTIVE
  */
@@ -86,6 +89,7 @@ struct btm_smmu {
 	enum btm_activity activity;
 	int err;
 	struct cr2_switch_report sw;
+	u64 sw_us;
 	bool ptm_cleared;
 	struct btm_provider provider;
 };

@@ -9,14 +9,13 @@
  * TLB entry through the command queue (which runs while SMMUEN is 0),
  * enables the SMMU again and restores GBPA. A device's DMA in that window
  * is aborted, never let through untranslated; so the switch is made only
- * when asked for (ptm=clear), for SMMUs whose devices are idle. Preemption
- * is off for the window, to keep it short.
+ * when asked for (ptm=clear), for SMMUs whose devices are idle (MSIs that
+ * go through the SMMU are aborted too).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
 #include <linux/io.h>
-#include <linux/preempt.h>
 
 #include "btm_enable.h"
 #include "cmdq.h"
@@ -91,12 +90,7 @@ int btm_set_ptm(void *smmu, bool ptm, struct cr2_switch_report *rep)
 		.ctx = smmu,
 		.poll_limit = POLL_LIMIT_US,
 	};
-	int ret;
-
-	preempt_disable();
-	ret = smmu_cr2_set_ptm(&io, ptm, rep);
-	preempt_enable();
-	return ret;
+	return smmu_cr2_set_ptm(&io, ptm, rep);
 }
 
 /**

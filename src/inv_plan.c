@@ -15,18 +15,23 @@
 #include "inv_plan.h"
 #include "smmu_cmds.h"
 
+/* The largest range one TLBI can name: 31 blocks of 2^31 pages. */
+#define RANGE_MAX_PAGES	((u64)(SMMU_TLBI_RANGE_NUM - 1) << 31)
+
 /**
  * inv_batch_init() - start an empty batch
  * @b: the batch
+ * @s: the SMMU the batch is for
  * @submit: where its commands go
  * @ctx: passed to @submit
  * @counts: what is sent is added here
  */
-void inv_batch_init(struct inv_batch *b, inv_submit_fn submit, void *ctx,
-		    struct inv_counts *counts)
+void inv_batch_init(struct inv_batch *b, const struct inv_smmu *s,
+		    inv_submit_fn submit, void *ctx, struct inv_counts *counts)
 {
 	b->n = 0;
 	b->unsynced = false;
+	b->force_sync = s->force_sync;
 	b->submit = submit;
 	b->ctx = ctx;
 	b->counts = counts;
@@ -45,11 +50,16 @@ static void batch_submit(struct inv_batch *b, bool sync)
 		b->counts->sync++;
 }
 
-/* The next free entry, submitting a full batch first (without a sync). */
+/*
+ * The next free entry, submitting a full batch first: without a sync, or
+ * at 63 commands with one where the queue needs it.
+ */
 static struct smmu_cmd *batch_next(struct inv_batch *b)
 {
 	if (b->n == INV_BATCH_CMDS)
 		batch_submit(b, false);
+	else if (b->force_sync && b->n == INV_BATCH_CMDS - 1)
+		batch_submit(b, true);
 	return &b->cmd[b->n++];
 }
 
@@ -74,18 +84,20 @@ int inv_batch_sync(struct inv_batch *b)
  * @start: first address, as the mm notifier gives it
  * @end: the first address after the range (ULONG_MAX for the whole mm)
  *
- * Return: @end - @start, or 0 for "the whole ASID": the whole mm, or,
- * without range TLBIs, more pages than the driver sends one TLBI each for
- * (as many as one page of the CPU's tables maps: 512 with 4KB pages).
+ * Return: @end - @start, or 0 for "the whole ASID": the whole mm, more
+ * pages than range TLBIs can name, or, without range TLBIs, more pages than
+ * the driver sends one TLBI each for (as many as one page of the CPU's
+ * tables maps: 512 with 4KB pages).
  */
 u64 inv_range_size(const struct inv_smmu *s, u64 start, u64 end)
 {
-	u64 size = end - start;
+	u64 size = end - start, pages = size >> s->page_shift;
 
 	/* The whole mm is (0, ULONG_MAX); an empty range is taken as whole. */
 	if (end <= start || end == ~0ULL)
 		return 0;
-	if (!s->range_inv && size >> s->page_shift >= 1ULL << (s->page_shift - 3))
+	if (s->range_inv ? pages >= RANGE_MAX_PAGES :
+			   pages >= 1ULL << (s->page_shift - 3))
 		return 0;
 	return size;
 }
@@ -105,11 +117,13 @@ static u64 plan_tlbi(struct inv_batch *b, const struct inv_smmu *s, u16 asid,
 	pages = ((start + size - 1) >> s->page_shift) -
 		(start >> s->page_shift) + 1;
 	va = start & ~((1ULL << s->page_shift) - 1);
+	/* Only counting: one TLBI per page. */
+	if (!s->range_inv && !b)
+		return pages;
 	if (!s->range_inv) {
 		for (; pages; pages--, va += 1ULL << s->page_shift, count++)
-			if (b)
-				smmu_cmd_tlbi_va(batch_next(b), asid, va, false,
-						 s->el2);
+			smmu_cmd_tlbi_va(batch_next(b), asid, va, false,
+					 s->el2);
 		return count;
 	}
 	/*

@@ -12,12 +12,15 @@
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/module.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/panic.h>
 #include <linux/string.h>
 #include <linux/utsname.h>
 
 #include "btm_enable.h"
 #include "domain_move.h"
+#include "driver_domain.h"
 #include "smmu_btm.h"
 #include "sva_provider.h"
 
@@ -134,8 +137,11 @@ static int __init smmu_btm_prepare(void)
 	return ret;
 }
 
-/* The notifier's facts of @smmu, from the driver and its live CR2. */
-static void __init smmu_inv_facts(struct btm_smmu *smmu, struct inv_smmu *inv)
+/*
+ * The notifier's facts of @smmu, from the driver and its live CR2; true
+ * when PTM is 0 now, so that broadcasts reach the SMMU's TLB.
+ */
+static bool __init smmu_inv_facts(struct btm_smmu *smmu, struct inv_smmu *inv)
 {
 	u32 cr0, cr2;
 
@@ -143,6 +149,10 @@ static void __init smmu_inv_facts(struct btm_smmu *smmu, struct inv_smmu *inv)
 	inv->range_inv = smmu->drv_features & SMMU_DRV_FEAT_RANGE_INV;
 	inv->el2 = cr2 & CR2_E2H;
 	inv->page_shift = PAGE_SHIFT;
+	inv->force_sync = *(u32 *)BTM_AT(smmu->drv,
+					 BTM_OFF_arm_smmu_device__options) &
+			  SMMU_DRV_OPT_CMDQ_FORCE_SYNC;
+	return !(cr2 & CR2_PTM);
 }
 
 /*
@@ -154,6 +164,8 @@ static void __init smmu_btm_activate(struct btm_smmu *smmu)
 {
 	struct cr2_switch_report undo = {};
 	struct inv_smmu inv;
+	bool ptm_clear;
+	u64 t0;
 	int ret;
 
 	if (!state.test_btm_active && state.ptm == BTM_PTM_KEEP) {
@@ -161,7 +173,9 @@ static void __init smmu_btm_activate(struct btm_smmu *smmu)
 		return;
 	}
 	if (!state.test_btm_active) {
+		t0 = ktime_get_ns();
 		ret = btm_set_ptm(smmu->drv, false, &smmu->sw);
+		smmu->sw_us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
 		smmu->ptm_cleared = !ret;
 		if (ret) {
 			pr_err("%s: clearing SMMU_CR2.PTM failed at %s (%d); BTM stays off\n",
@@ -169,13 +183,17 @@ static void __init smmu_btm_activate(struct btm_smmu *smmu)
 			       cr2_switch_step_name(smmu->sw.failed_step), ret);
 			goto failed;
 		}
-		pr_info("%s: SMMU_CR2.PTM cleared (CR2 %#x to %#x, translation stopped for %u us)\n",
+		pr_info("%s: SMMU_CR2.PTM cleared (CR2 %#x to %#x) in %llu us, translation stopped within that\n",
 			dev_name(smmu->hwdev), smmu->sw.cr2_before,
-			smmu->sw.cr2_after, smmu->sw.stopped_polls);
+			smmu->sw.cr2_after, smmu->sw_us);
 	}
-	smmu_inv_facts(smmu, &inv);
+	/*
+	 * The shim skips TLBIs only where PTM really is 0: under
+	 * test_btm_active on an SMMU whose PTM is 1 it sends the stock ones.
+	 */
+	ptm_clear = smmu_inv_facts(smmu, &inv);
 	ret = btm_provider_install(&smmu->provider, smmu->iommu, smmu->drv,
-				   smmu->feat.asid_bits, &inv, true);
+				   smmu->feat.asid_bits, &inv, ptm_clear);
 	if (!ret) {
 		smmu->activity = BTM_ACT_ACTIVE;
 		return;

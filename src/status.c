@@ -26,7 +26,7 @@ static const char * const activity_keys[] = {
 };
 
 /* What BTM is doing on @smmu, and why, for people. */
-static void show_activity(struct seq_file *m, const struct btm_smmu *smmu,
+static void show_activity(struct seq_file *m, struct btm_smmu *smmu,
 			  bool test_btm_active)
 {
 	const struct cr2_switch_report *sw = &smmu->sw;
@@ -43,7 +43,7 @@ static void show_activity(struct seq_file *m, const struct btm_smmu *smmu,
 		break;
 	case BTM_ACT_ACTIVE:
 		if (test_btm_active)
-			seq_printf(m, "smmu%u.btm_state_text: used as if switched on (test_btm_active=1: no register written, for tests only)\n",
+			seq_printf(m, "smmu%u.btm_state_text: provider installed without switching (test_btm_active=1, for tests only: no register written; TLBIs are skipped only if PTM is 0)\n",
 				   i);
 		else
 			seq_printf(m, "smmu%u.btm_state_text: switched on: PTM cleared at load, SVA domains on the CPU's ASIDs need no TLBI\n",
@@ -55,9 +55,9 @@ static void show_activity(struct seq_file *m, const struct btm_smmu *smmu,
 		break;
 	}
 	if (sw->cr2_before || sw->err)
-		seq_printf(m, "smmu%u.ptm_switch: %s: CR2 %#x to %#x, translation stopped %u us, failed step %s\n",
+		seq_printf(m, "smmu%u.ptm_switch: %s: CR2 %#x to %#x in %llu us (translation stopped within that), failed step %s\n",
 			   i, sw->err ? "failed" : "done", sw->cr2_before,
-			   sw->cr2_after, sw->stopped_polls,
+			   sw->cr2_after, smmu->sw_us,
 			   cr2_switch_step_name(sw->failed_step));
 	else
 		seq_printf(m, "smmu%u.ptm_switch: none\n", i);
@@ -75,7 +75,9 @@ static void show_provider(struct seq_file *m, struct btm_smmu *smmu)
 		return;
 	}
 	btm_provider_counts(p, &c);
-	seq_printf(m, "smmu%u.provider: installed\n", i);
+	seq_printf(m, "smmu%u.provider: installed, %s\n", i,
+		   p->btm ? "no TLBI for SVA domains on their CPU ASID" :
+			    "stock TLBIs (PTM is 1)");
 	seq_printf(m, "smmu%u.sva_domains: %d (%d on their CPU ASID, %d fell back to a private one; %d DMA domains moved; %d outlived their mm)\n",
 		   i, atomic_read(&p->domains), atomic_read(&p->shared),
 		   atomic_read(&p->fallbacks), atomic_read(&p->moved),

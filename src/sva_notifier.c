@@ -2,11 +2,13 @@
 /*
  * The invalidation shim: the mmu_notifier of the provider's SVA domains.
  *
- * arm64's TLB flushes of an mm call it after their own TLBIs have
- * completed. Where the SMMU takes part in the CPU's broadcast TLB
- * maintenance and the domain is on the mm's own ASID, those TLBIs already
- * reached the SMMU's TLB: only ATS masters' ATCs, which no broadcast
- * reaches, are invalidated. Elsewhere it sends what the stock driver
+ * arm64's TLB flushes of an mm call it once their own TLBIs are issued,
+ * and on some paths before they have completed. Where the SMMU takes part
+ * in the CPU's broadcast TLB maintenance and the domain is on the mm's own
+ * ASID, those TLBIs reach the SMMU's TLB: the shim waits for them to
+ * complete, then invalidates only ATS masters' ATCs, which no broadcast
+ * reaches (an ATC refilled from an SMMU TLB entry the broadcast had yet to
+ * remove would keep the stale translation). Elsewhere it sends what the stock driver
  * sends. The commands are planned by src/inv_plan.c and go through the
  * driver's own command queue (src/cmdq.c).
  *
@@ -96,7 +98,7 @@ static void plan_atcs(struct inv_batch *b, void *sd, u64 start, u64 size)
 
 	/*
 	 * The driver counts the domain's ATS masters before it enables ATS on
-	 * one; the barrier orders the caller's page table update before the
+	 * one; the barrier orders the completed TLB invalidation before the
 	 * read, so a master whose ATS comes up later cannot have cached the
 	 * old entry. The stock driver skips the same way.
 	 */
@@ -132,7 +134,10 @@ static void count(struct btm_provider *p, const struct inv_counts *c)
 	put_cpu_ptr(p->counts);
 }
 
-/* TLBIs unless @broadcast, then the ATS streams' ATCs, then a sync. */
+/*
+ * TLBIs, or with @broadcast none once the CPU's have completed; then the
+ * ATS streams' ATCs and a sync.
+ */
 static void invalidate(struct btm_sva *sva, bool broadcast, u64 start,
 		       u64 size)
 {
@@ -141,7 +146,9 @@ static void invalidate(struct btm_sva *sva, bool broadcast, u64 start,
 	struct inv_batch b;
 	int ret;
 
-	inv_batch_init(&b, btm_cmdq_submit, p->smmu, &c);
+	if (broadcast)
+		btm_cpu_tlbi_complete();
+	inv_batch_init(&b, &p->inv, btm_cmdq_submit, p->smmu, &c);
 	inv_plan_tlbi(&b, &p->inv, sva->asid, broadcast, start, size);
 	plan_atcs(&b, sva->smmu_domain, start, size);
 	ret = inv_batch_sync(&b);

@@ -41,6 +41,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/percpu.h>
+#include <linux/sched/mm.h>
 #include <linux/platform_device.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -75,8 +76,13 @@ static struct {
 	bool invs;
 } drv;
 
-/* Installed providers and live SVA domains. */
+/*
+ * Installed providers and live SVA domains. Never held while taking a
+ * group's mutex: attach takes it under the group's.
+ */
 static DEFINE_MUTEX(providers_lock);
+/* Serialises installing and removing, which take every group's mutex. */
+static DEFINE_MUTEX(install_lock);
 static LIST_HEAD(providers);
 static LIST_HEAD(sva_domains);
 
@@ -267,18 +273,28 @@ static int btm_sva_set_dev_pasid(BTM_SET_DEV_PASID_PARAMS)
 		return -EINVAL;
 	mutex_lock(&providers_lock);
 	sva = sva_of(domain);
-	ret = sva ? btm_sva_build_cd(sva, cd) : -ENOENT;
 	mutex_unlock(&providers_lock);
-	if (ret)
-		return ret;
+	if (!sva)
+		return -ENOENT;
+	/*
+	 * The mm must not be released while the CD is built and written: a
+	 * release in between would make the old CD fault, and the new one
+	 * would then walk tables exit_mmap() is freeing.
+	 */
+	if (!mmget_not_zero(sva->mm))
+		return -EINVAL;
+	ret = btm_sva_build_cd(sva, cd);
 	/* The driver's attach path: it writes the CD and its invalidations. */
-	if (drv.invs)
-		return drv.set_pasid_old(dev_iommu_priv_get(dev),
-					 sva->smmu_domain, pasid,
-					 (struct arm_smmu_cd *)cd,
-					 BTM_SET_DEV_PASID_OLD);
-	return drv.set_pasid(dev_iommu_priv_get(dev), sva->smmu_domain, pasid,
-			     (struct arm_smmu_cd *)cd);
+	if (!ret && drv.invs)
+		ret = drv.set_pasid_old(dev_iommu_priv_get(dev),
+					sva->smmu_domain, pasid,
+					(struct arm_smmu_cd *)cd,
+					BTM_SET_DEV_PASID_OLD);
+	else if (!ret)
+		ret = drv.set_pasid(dev_iommu_priv_get(dev), sva->smmu_domain,
+				    pasid, (struct arm_smmu_cd *)cd);
+	mmput(sva->mm);
+	return ret;
 }
 
 /* Not const: set_dev_pasid is filled in where the kernel has it. */
@@ -521,18 +537,21 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 	}
 	btm_ops_set_sva_alloc(p->ops, btm_sva_domain_alloc);
 
-	mutex_lock(&providers_lock);
+	mutex_lock(&install_lock);
 	ret = reown_all(&r);
 	if (!ret && r.busy)
 		ret = -EBUSY;
 	if (!ret) {
+		/* Listed first: a domain allocated through the copy finds it. */
+		mutex_lock(&providers_lock);
+		list_add(&p->node, &providers);
+		mutex_unlock(&providers_lock);
 		WRITE_ONCE(iommu->ops, p->ops);
 		r = (struct reown){ .iommu = iommu, .from = p->orig,
 				    .to = p->ops };
 		ret = reown_all(&r);
-		list_add(&p->node, &providers);
 	}
-	mutex_unlock(&providers_lock);
+	mutex_unlock(&install_lock);
 	if (ret && iommu->ops == p->ops) {
 		btm_provider_remove(p);
 		return ret;
@@ -558,15 +577,24 @@ int btm_provider_remove(struct btm_provider *p)
 {
 	struct reown r = { .iommu = p->iommu, .from = p->ops, .to = p->orig };
 
+	mutex_lock(&install_lock);
 	mutex_lock(&providers_lock);
 	if (atomic_read(&p->domains)) {
 		mutex_unlock(&providers_lock);
+		mutex_unlock(&install_lock);
 		return -EBUSY;
 	}
 	list_del(&p->node);
-	WRITE_ONCE(p->iommu->ops, p->orig);
-	reown_all(&r);
 	mutex_unlock(&providers_lock);
+	/*
+	 * Only the ops this provider put there: if another copy was installed
+	 * over it since, putting the driver's back would bypass that one.
+	 */
+	if (!WARN_ON(p->iommu->ops != p->ops)) {
+		WRITE_ONCE(p->iommu->ops, p->orig);
+		reown_all(&r);
+	}
+	mutex_unlock(&install_lock);
 	/*
 	 * The copy is not freed: the core reads a device's ops without a lock
 	 * or grace period the provider could wait for, and a domain allocated

@@ -68,7 +68,7 @@ static double run(const struct scenario *s, double *cmds)
 			va = 0x400000000ULL + ((u64)(i & 1023) << 16);
 			size = inv_range_size(&smmu, va,
 					      va + ((u64)s->pages << 12));
-			inv_batch_init(&b, count_submit, NULL, &c);
+			inv_batch_init(&b, &smmu, count_submit, NULL, &c);
 			inv_plan_tlbi(&b, &smmu, 42, s->broadcast, va, size);
 			for (k = 0; k < s->ats_streams; k++)
 				inv_plan_atc(&b, 8 + k, 1, va, size);

@@ -236,6 +236,9 @@ static int setup(struct pci_dev *pdev, bool *hooked, bool *installed)
 		.range_inv = features & SMMU_DRV_FEAT_RANGE_INV,
 		.el2 = features & SMMU_DRV_FEAT_E2H,
 		.page_shift = PAGE_SHIFT,
+		.force_sync = *(u32 *)BTM_AT(smmu,
+					     BTM_OFF_arm_smmu_device__options) &
+			      SMMU_DRV_OPT_CMDQ_FORCE_SYNC,
 	};
 	struct btm_binding binding = {};
 	int ret;

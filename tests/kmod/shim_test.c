@@ -21,6 +21,7 @@
 #include <linux/io.h>
 #include <linux/iommu.h>
 #include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
 #include <linux/panic.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -39,6 +40,8 @@
 #define CMDQ_LOG2SIZE		GENMASK(4, 0)
 
 static struct dentry *shim_dir;
+/* Serialises the file's writes, reads and release over private_data. */
+static DEFINE_MUTEX(bind_lock);
 
 struct shim_bind {
 	struct mmu_notifier bare;
@@ -78,8 +81,8 @@ static const struct mmu_notifier_ops bare_ops = {
 	.free_notifier = bare_free,
 };
 
-static ssize_t sva_write(struct file *file, const char __user *ubuf,
-			 size_t len, loff_t *ppos)
+static ssize_t sva_bind(struct file *file, const char __user *ubuf,
+			size_t len)
 {
 	struct shim_bind *bind;
 	struct device *dev;
@@ -133,8 +136,19 @@ static ssize_t sva_write(struct file *file, const char __user *ubuf,
 	return len;
 }
 
-static ssize_t sva_read(struct file *file, char __user *ubuf, size_t len,
-			loff_t *ppos)
+static ssize_t sva_write(struct file *file, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&bind_lock);
+	ret = sva_bind(file, ubuf, len);
+	mutex_unlock(&bind_lock);
+	return ret;
+}
+
+static ssize_t sva_read_locked(struct file *file, char __user *ubuf,
+			       size_t len, loff_t *ppos)
 {
 	struct shim_bind *bind = file->private_data;
 	struct inv_counts c;
@@ -156,6 +170,17 @@ static ssize_t sva_read(struct file *file, char __user *ubuf, size_t len,
 		      c.avoided - bind->base.avoided,
 		      (cons - bind->cons) & mask);
 	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static ssize_t sva_read(struct file *file, char __user *ubuf, size_t len,
+			loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&bind_lock);
+	ret = sva_read_locked(file, ubuf, len, ppos);
+	mutex_unlock(&bind_lock);
+	return ret;
 }
 
 static int sva_release(struct inode *inode, struct file *file)

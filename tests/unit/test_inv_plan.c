@@ -84,7 +84,7 @@ static void test_stock_pages(void **state)
 	unsigned int i;
 
 	(void)state;
-	inv_batch_init(&b, log_submit, NULL, &c);
+	inv_batch_init(&b, &va4k, log_submit, NULL, &c);
 	inv_plan_tlbi(&b, &va4k, 0x42, false, 0x10000,
 		      inv_range_size(&va4k, 0x10000, 0x20000));
 	assert_int_equal(inv_batch_sync(&b), 0);
@@ -112,7 +112,7 @@ static void test_stock_asid(void **state)
 	struct inv_batch b;
 
 	(void)state;
-	inv_batch_init(&b, log_submit, NULL, &c);
+	inv_batch_init(&b, &el2, log_submit, NULL, &c);
 	inv_plan_tlbi(&b, &el2, 9, false, 0, inv_range_size(&el2, 0, ~0ULL));
 	assert_int_equal(qlog.n, 1);
 	assert_int_equal(bits(qlog.cmd[0].dw[0], 7, 0), 0x21);
@@ -160,7 +160,7 @@ static void test_range_tiles(void **state)
 			start = ((uint64_t)rand() % (1 << 20)) << shifts[s];
 			reset(NULL);
 			memset(&c, 0, sizeof(c));
-			inv_batch_init(&b, log_submit, NULL, &c);
+			inv_batch_init(&b, &smmu, log_submit, NULL, &c);
 			inv_plan_tlbi(&b, &smmu, 1, false, start,
 				      n << shifts[s]);
 			assert_true(qlog.n >= 1 && qlog.n <= 6);
@@ -186,7 +186,7 @@ static void test_broadcast_avoids(void **state)
 	struct inv_batch b;
 
 	(void)state;
-	inv_batch_init(&b, log_submit, NULL, &c);
+	inv_batch_init(&b, &va4k, log_submit, NULL, &c);
 	inv_plan_tlbi(&b, &va4k, 3, true, 0x10000, 16 * 4096);
 	assert_int_equal(inv_batch_sync(&b), 0);
 	assert_int_equal(qlog.calls, 0);
@@ -213,7 +213,7 @@ static void test_atc_order(void **state)
 	for (btm = 0; btm < 2; btm++) {
 		reset(NULL);
 		memset(&c, 0, sizeof(c));
-		inv_batch_init(&b, log_submit, NULL, &c);
+		inv_batch_init(&b, &ril4k, log_submit, NULL, &c);
 		inv_plan_tlbi(&b, &ril4k, 5, btm, 0x200000, 0x4000);
 		inv_plan_atc(&b, 0x10, 1, 0x200000, 0x4000);
 		inv_plan_atc(&b, 0x11, 1, 0x200000, 0x4000);
@@ -242,7 +242,7 @@ static void test_batches(void **state)
 	struct inv_batch b;
 
 	(void)state;
-	inv_batch_init(&b, log_submit, NULL, &c);
+	inv_batch_init(&b, &va64k, log_submit, NULL, &c);
 	inv_plan_tlbi(&b, &va64k, 1, false, 0, 200ULL << 16);
 	assert_int_equal(qlog.n, 200);
 	assert_int_equal(qlog.calls, 4);
@@ -254,6 +254,34 @@ static void test_batches(void **state)
 	assert_int_equal(qlog.calls, 4);
 }
 
+/* A queue that needs it gets a CMD_SYNC after every 63 commands. */
+static void test_force_sync(void **state)
+{
+	const struct inv_smmu va64k = { .page_shift = 16, .force_sync = true };
+	struct inv_counts c = { 0 };
+	struct inv_batch b;
+
+	(void)state;
+	inv_batch_init(&b, &va64k, log_submit, NULL, &c);
+	inv_plan_tlbi(&b, &va64k, 1, false, 0, 200ULL << 16);
+	assert_int_equal(qlog.n, 200);
+	assert_int_equal(qlog.syncs, 4);
+	assert_int_equal(qlog.sync_after[0], 63);
+	assert_int_equal(qlog.sync_after[1], 126);
+	assert_int_equal(qlog.sync_after[2], 189);
+	assert_int_equal(qlog.sync_after[3], 200);
+	assert_int_equal(c.sync, 4);
+}
+
+/* Beyond what range TLBIs can name, the whole ASID. */
+static void test_range_too_big(void **state)
+{
+	(void)state;
+	assert_int_equal(inv_range_size(&ril4k, 0, (31ULL << 31) << 12), 0);
+	assert_int_equal(inv_range_size(&ril4k, 0, ((31ULL << 31) - 1) << 12),
+			 ((31ULL << 31) - 1) << 12);
+}
+
 /* The first error of any submission is what the batch reports. */
 static void test_error_kept(void **state)
 {
@@ -263,7 +291,7 @@ static void test_error_kept(void **state)
 
 	(void)state;
 	qlog.fail_at = 2;
-	inv_batch_init(&b, log_submit, NULL, &c);
+	inv_batch_init(&b, &va64k, log_submit, NULL, &c);
 	inv_plan_tlbi(&b, &va64k, 1, false, 0, 100ULL << 16);
 	assert_int_equal(qlog.calls, 2);
 	assert_int_equal(inv_batch_sync(&b), -ETIMEDOUT);
@@ -281,6 +309,8 @@ int main(void)
 		cmocka_unit_test_setup(test_atc_order, reset),
 		cmocka_unit_test_setup(test_batches, reset),
 		cmocka_unit_test_setup(test_error_kept, reset),
+		cmocka_unit_test_setup(test_force_sync, reset),
+		cmocka_unit_test_setup(test_range_too_big, reset),
 	};
 
 	return cmocka_run_group_tests_name("inv_plan", tests, NULL, NULL);
