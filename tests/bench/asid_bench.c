@@ -11,8 +11,8 @@
 
 #include "asid_alloc.h"
 #include "asid_move.h"
+#include "bench.h"
 
-#define RUNS		7
 #define OPS		2000000
 #define MOVES		200000
 #define MAX_CDS		64
@@ -26,27 +26,6 @@ static const struct asid_alloc_ops host_ops = {
 	.zalloc = bench_zalloc,
 	.free = free,
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v)
-{
-	qsort(v, RUNS, sizeof(*v), cmp_double);
-	return v[RUNS / 2];
-}
 
 static u64 rng_state = 88172645463325252ULL;
 

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench.h"
 #include "inv_plan.h"
 
-#define RUNS	7
 #define INVS	2000000
 
 static unsigned long long submitted, touched;
@@ -25,21 +25,6 @@ static int count_submit(void *ctx, struct smmu_cmd *cmds, unsigned int n,
 		touched += cmds[n - 1].dw[0];
 	submitted += n + sync;
 	return 0;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 struct scenario {
@@ -77,8 +62,7 @@ static double run(const struct scenario *s, double *cmds)
 		t[r] = (now() - start) * 1e9 / INVS;
 		*cmds = (double)submitted / INVS;
 	}
-	qsort(t, RUNS, sizeof(*t), cmp_double);
-	return t[RUNS / 2];
+	return median(t);
 }
 
 int main(void)
