@@ -375,12 +375,15 @@ t_shim_routes() {
 	[ "$L_cmdq" = $((L_tlbi + L_atc + L_sync)) ] ||
 		fail "stock: the command queue consumed $L_cmdq commands, the counters say $((L_tlbi + L_atc + L_sync))"
 	tlbloop_run btm $n || { rmmod smmu_btm_ktest; fail "tlbloop btm failed"; return; }
-	[ "$L_seen" = "$s_seen" ] || fail "btm: $L_seen invalidations seen, stock saw $s_seen"
+	[ "$L_seen" -ge $((3 * n)) ] || fail "btm: $L_seen invalidations seen for $n iterations"
 	[ "$L_tlbi" = 0 ] && [ "$L_sync" = 0 ] && [ "$L_atc" = 0 ] ||
 		fail "btm: sent $L_tlbi TLBIs, $L_atc ATC commands, $L_sync syncs"
 	[ "$L_cmdq" = 0 ] || fail "btm: the command queue consumed $L_cmdq commands"
-	[ "$L_avoided" = $((s_tlbi + s_sync)) ] ||
-		fail "btm: $L_avoided commands avoided, stock sent $((s_tlbi + s_sync))"
+	# Avoided: per invalidation, the stock run's TLBIs and its sync. (A
+	# write fault after mprotect may add a one-page flush in either run,
+	# so the two runs' totals need not be equal.)
+	[ $(((L_avoided - L_seen) * s_seen)) = $((s_tlbi * L_seen)) ] ||
+		fail "btm: $L_avoided commands avoided for $L_seen invalidations; stock sent $s_tlbi TLBIs and $s_sync syncs for $s_seen"
 	[ $(($(cat /proc/sys/kernel/tainted) & 64)) = 64 ] ||
 		fail "marking the SMMU BTM-active did not taint the kernel"
 	# A bound process that exits: its mm goes first (the notifier's
@@ -388,13 +391,14 @@ t_shim_routes() {
 	# domain, once the file is closed.
 	p=/sys/kernel/debug/smmu_btm_ktest/provider
 	set -- $(cat $p)
-	released=$4 seen=$6 tlbi=$8
+	released=$4 seen=$6 tlbi=$8 sync=${10}
 	tlbloop stock 10 16 exit >/dev/null || fail "tlbloop stock ... exit failed"
 	set -- $(cat $p)
 	[ "$2" = 0 ] || fail "$2 SVA domains left after the process exited"
 	[ "$4" = $((released + 1)) ] || fail "released $4 after an exit, $released before"
-	[ "$6" = $((seen + 31)) ] && [ "$8" = $((tlbi + 31)) ] ||
-		fail "seen $seen to $6, TLBIs $tlbi to $8: 30 from the loop and 1 at release expected"
+	[ "$6" -ge $((seen + 31)) ] && [ $(($8 - tlbi)) = $(($6 - seen)) ] &&
+		[ $((${10} - sync)) = $(($6 - seen)) ] ||
+		fail "seen $seen to $6, TLBIs $tlbi to $8, syncs $sync to ${10}: 30 or more from the loop and 1 at release, one TLBI and one sync each"
 	rmmod smmu_btm_ktest || fail "the test module did not unload"
 }
 
