@@ -2,7 +2,7 @@
 /*
  * Moving a live stage-1 DMA domain of the arm-smmu-v3 driver to a fresh
  * ASID, make-before-break (src/asid_move.c), and the hooks that make every
- * invalidation of a moving domain cover both of its ASIDs. 6.10+ drivers.
+ * invalidation of a moving domain cover both of its ASIDs. 6.2+ drivers.
  */
 #ifndef SMMU_BTM_DOMAIN_MOVE_H
 #define SMMU_BTM_DOMAIN_MOVE_H
@@ -42,6 +42,7 @@ void btm_move_exit(void);
 struct mutex *btm_move_asid_lock(void);
 struct xarray *btm_move_asid_xa(void);
 int btm_move_domain_asid(struct iommu_domain *domain, u16 *asid);
+struct iommu_domain *btm_move_holder(void *entry);
 int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 		    enum asid_move_end end, void *owner, u16 *from, u16 *to);
 unsigned int btm_move_domain_cds(struct iommu_domain *domain);

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Accessors for the arm-smmu-v3 driver's struct arm_smmu_domain, laid out
- * from the target kernel's BTF (generated/layout.h). 6.10+ drivers.
+ * from the target kernel's BTF (generated/layout.h). 6.2+ drivers.
  */
 #ifndef SMMU_BTM_DRIVER_DOMAIN_H
 #define SMMU_BTM_DRIVER_DOMAIN_H
 
 #include <linux/types.h>
 
+#include "btm_decision.h"
 #include "generated/layout.h"
 
 struct arm_smmu_device;
@@ -28,11 +29,34 @@ static inline struct iommu_domain *domain_in(void *smmu_domain)
 	return BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__domain);
 }
 
+/*
+ * Where the driver's domain keeps its context descriptor, struct
+ * arm_smmu_ctx_desc: cd (6.10+), or s1_cfg.cd (6.2 to 6.9).
+ */
+#define DOMAIN_CD_OFF	(BTM_OFF_arm_smmu_domain__cd >= 0 ?		\
+			 BTM_OFF_arm_smmu_domain__cd :			\
+			 BTM_OFF_arm_smmu_domain__s1_cfg +		\
+			 BTM_OFF_arm_smmu_s1_cfg__cd)
+
+/*
+ * 6.2 to 6.9: the driver's ASID xarray holds context descriptors (a
+ * domain's, or a shared one of the driver's SVA, which has its mm set);
+ * from 6.10 it holds domains.
+ */
+#define DRIVER_XA_HOLDS_CD	(BTM_LAYOUT_DRIVER_GEN == BTM_DRIVER_CD_SHARED)
+
 /* Where the driver's domain keeps its ASID (cd.asid). */
 static inline u16 *domain_asid(void *smmu_domain)
 {
-	return BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__cd +
+	return BTM_AT(smmu_domain, DOMAIN_CD_OFF +
 		  BTM_OFF_arm_smmu_ctx_desc__asid);
+}
+
+/* What the driver's ASID xarray holds for the domain @smmu_domain. */
+static inline void *domain_xa_entry(void *smmu_domain)
+{
+	return DRIVER_XA_HOLDS_CD ? BTM_AT(smmu_domain, DOMAIN_CD_OFF) :
+				    smmu_domain;
 }
 
 /* The SMMU the driver's domain is finalised on. */

@@ -51,7 +51,9 @@ struct btm_sym_spec {
  * The table of every driver symbol the module uses, per generation. A
  * generation lists a symbol only where its build keeps it: 6.1 (Debian) has
  * no CONFIG_KALLSYMS_ALL, so no data symbols, and inlines the domain
- * finaliser; 7.x replaced the ASID and ATC invalidation helpers by
+ * finaliser; 6.2 to 6.9 keep SVA CDs in the DMA domain's CD table, written
+ * with arm_smmu_write_ctx_desc() (quiet_cd: the CD of an exited mm); 7.x
+ * replaced the ASID and ATC invalidation helpers by
  * arm_smmu_domain_inv_range().
  */
 static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
@@ -60,7 +62,7 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	[BTM_SYM_DEVICE_RESET] = { "arm_smmu_device_reset",
 		GEN(BOND) | GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS) },
 	[BTM_SYM_CMDQ_ISSUE_CMDLIST] = { "arm_smmu_cmdq_issue_cmdlist",
-		GEN(BOND) | GEN(DOMAIN) | GEN(INVS) },
+		GEN(BOND) | GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS) },
 	[BTM_SYM_ASID_XA] = { "arm_smmu_asid_xa",
 		GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS), true },
 	[BTM_SYM_ASID_LOCK] = { "arm_smmu_asid_lock",
@@ -84,9 +86,10 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	[BTM_SYM_DOMAIN_FINALISE] = { "arm_smmu_domain_finalise",
 		GEN(DOMAIN) | GEN(INVS), .clone_ok = true },
 	[BTM_SYM_TLB_INV_CONTEXT] = { "arm_smmu_tlb_inv_context",
-		GEN(DOMAIN) },
+		GEN(CD_SHARED) | GEN(DOMAIN) },
 	[BTM_SYM_TLB_INV_WALK] = { "arm_smmu_tlb_inv_walk",
-		GEN(DOMAIN) },
+		GEN(CD_SHARED) | GEN(DOMAIN) },
+	[BTM_SYM_QUIET_CD] = { "quiet_cd", GEN(CD_SHARED), true },
 	[BTM_SYM_DOMAIN_ALLOC] = { "arm_smmu_domain_alloc",
 		GEN(DOMAIN) | GEN(INVS) },
 	[BTM_SYM_SET_PASID] = { "arm_smmu_set_pasid",
@@ -159,7 +162,8 @@ static int search_cb(void *data, const char *name, unsigned long addr)
 	unsigned int i;
 
 	/* Every name in the table starts so: skip the rest cheaply. */
-	if (strncmp(name, "arm_smmu_", 9) && strncmp(name, "smmu_btm_", 9))
+	if (strncmp(name, "arm_smmu_", 9) && strncmp(name, "smmu_btm_", 9) &&
+	    strcmp(name, "quiet_cd"))
 		return 0;
 	for (i = 0; i < BTM_SYM_NR; i++) {
 		if (!(search->gens & btm_syms[i].gens))

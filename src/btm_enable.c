@@ -63,7 +63,7 @@ static void delay_1us(void *smmu)
  * btm_enable_init() - find what switching needs in the driver
  * @binding: the validated binding
  *
- * Return: 0, or -EOPNOTSUPP for a driver generation before 6.10.
+ * Return: 0, or -EOPNOTSUPP for a driver generation before 6.2.
  */
 int btm_enable_init(const struct btm_binding *binding)
 {

@@ -15,25 +15,38 @@
 struct arm_smmu_device;
 
 /*
- * The driver's prototype from 6.10 on; cmds is struct arm_smmu_cmd[n] (7.x)
- * or u64[2 * n] (6.x), the same bytes as struct smmu_cmd[n]. 6.1 to 6.9
- * have no queue argument, hence no support there.
+ * The driver's prototypes: from 6.10 with the queue to use, before without
+ * (the SMMU's main queue). cmds is struct arm_smmu_cmd[n] (7.x) or
+ * u64[2 * n] (6.x), the same bytes as struct smmu_cmd[n].
  */
-static int (*cmdq_issue)(struct arm_smmu_device *smmu, void *cmdq,
-			 void *cmds, int n, bool sync);
+static union {
+	int (*queue)(struct arm_smmu_device *smmu, void *cmdq, void *cmds,
+		     int n, bool sync);
+	int (*main)(struct arm_smmu_device *smmu, void *cmds, int n,
+		    bool sync);
+} cmdq_issue;
+static bool cmdq_issue_has_queue;
 
 /**
  * btm_cmdq_init() - find the driver's command queue function
  * @binding: the validated binding
  *
- * Return: 0, or -EOPNOTSUPP for a driver generation before 6.10.
+ * Return: 0, or -EOPNOTSUPP for a driver generation before 6.2, whose
+ * other structures smmu-btm does not drive.
  */
 int btm_cmdq_init(const struct btm_binding *binding)
 {
-	if (binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
+	void *fn = (void *)binding->addr[BTM_SYM_CMDQ_ISSUE_CMDLIST];
+
+	if (binding->gen != BTM_DRIVER_CD_SHARED &&
+	    binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
 		return -EOPNOTSUPP;
-	cmdq_issue = (void *)binding->addr[BTM_SYM_CMDQ_ISSUE_CMDLIST];
-	return cmdq_issue ? 0 : -ENOENT;
+	cmdq_issue_has_queue = binding->gen != BTM_DRIVER_CD_SHARED;
+	if (cmdq_issue_has_queue)
+		cmdq_issue.queue = fn;
+	else
+		cmdq_issue.main = fn;
+	return fn ? 0 : -ENOENT;
 }
 
 /**
@@ -49,6 +62,9 @@ int btm_cmdq_init(const struct btm_binding *binding)
 int btm_cmdq_submit(void *smmu, struct smmu_cmd *cmds, unsigned int n,
 		    bool sync)
 {
-	return cmdq_issue(smmu, BTM_AT(smmu, BTM_OFF_arm_smmu_device__cmdq),
-			  cmds, n, sync);
+	if (!cmdq_issue_has_queue)
+		return cmdq_issue.main(smmu, cmds, n, sync);
+	return cmdq_issue.queue(smmu,
+				BTM_AT(smmu, BTM_OFF_arm_smmu_device__cmdq),
+				cmds, n, sync);
 }

@@ -7,7 +7,7 @@
  * Where the driver reads the ASIDs it invalidates, and so how the move
  * publishes two of them (step 2 of the protocol):
  *
- * 6.10 to 6.x: the invalidation entry points (iotlb_sync, flush_iotlb_all
+ * 6.2 to 6.x: the invalidation entry points (iotlb_sync, flush_iotlb_all
  *	and the io-pgtable walk and context flushes) read the domain's
  *	cd.asid and issue TLBIs for it alone. A kprobe on each entry point
  *	looks up the moving domain first and, when the call is for it,
@@ -27,11 +27,16 @@
  *	turned into the new one's; the arrays it replaces are freed after a
  *	grace period.
  *
- * The CDs are found before the move (btm_move_find_cds()). The driver's CD
- * writer (arm_smmu_write_cd_entry) issues CMD_CFGI_CD and CMD_SYNC itself
- * for each CD it changes, so the protocol's own CFGI and sync steps have
- * nothing left to do. Attach, detach and domain free all take the driver's
- * ASID mutex, which the caller holds for the whole move: the set of CDs
+ * The CDs are found before the move (btm_move_find_cds()). 6.2 to 6.9 keep
+ * one CD table per domain, shared by its masters: the one CD to rewrite is
+ * its SSID 0, through arm_smmu_write_ctx_desc(), which for a live CD
+ * changes only the ASID and sends CMD_CFGI_CD for every master on the
+ * domain's list. From 6.10 each master has its own table. Either way the
+ * driver's CD writer (arm_smmu_write_cd_entry from 6.10) issues
+ * CMD_CFGI_CD and CMD_SYNC itself for each CD it changes, so the
+ * protocol's own CFGI and sync steps have nothing left to do. Attach,
+ * detach and domain free all take the driver's ASID mutex, which the
+ * caller holds for the whole move: the set of CDs
  * cannot change under it.
  */
 /* Not KBUILD_MODNAME: the test module links this file too. */
@@ -72,6 +77,9 @@ struct btm_move_driver {
 	void (*write_cd_entry)(struct arm_smmu_master *master, int ssid,
 			       struct arm_smmu_cd *cdptr,
 			       const struct arm_smmu_cd *target);
+	/* 6.2 to 6.9: cd is a struct arm_smmu_ctx_desc */
+	int (*write_ctx_desc)(struct arm_smmu_domain *smmu_domain, int ssid,
+			      void *cd);
 	void (*tlb_inv_asid)(struct arm_smmu_device *smmu, u16 asid);
 	void (*domain_inv_range)(struct arm_smmu_domain *smmu_domain,
 				 unsigned long iova, size_t size,
@@ -80,6 +88,7 @@ struct btm_move_driver {
 	/* The driver's ASID mutex: serialises moves, attach and detach */
 	struct mutex *asid_lock;
 	bool invs;
+	bool cd_table;
 };
 
 static struct btm_move_driver drv;
@@ -87,11 +96,12 @@ static struct btm_move_driver drv;
 /* Sizes of structures a generation may lack (-1 in the layout): 0 there. */
 #define LAYOUT_SIZE(s)	(BTM_SIZEOF_##s > 0 ? BTM_SIZEOF_##s : 0)
 #define CD_BYTES	LAYOUT_SIZE(arm_smmu_cd)
+#define CTX_DESC_BYTES	LAYOUT_SIZE(arm_smmu_ctx_desc)
 #define INV_BYTES	LAYOUT_SIZE(arm_smmu_inv)
 
 /* The CD is copied whole, ASID changed; no driver's CD is larger. */
 #define CD_MAX_BYTES	64
-static_assert(CD_BYTES <= CD_MAX_BYTES);
+static_assert(CD_BYTES <= CD_MAX_BYTES && CTX_DESC_BYTES <= CD_MAX_BYTES);
 
 /*
  * The domain being moved, for the hooks (6.10+ without invalidation
@@ -237,8 +247,11 @@ unwind:
  */
 int btm_move_init(const struct btm_binding *binding)
 {
-	if (binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
+	if (binding->gen != BTM_DRIVER_CD_SHARED &&
+	    binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
 		return -EOPNOTSUPP;
+	drv.cd_table = binding->gen == BTM_DRIVER_CD_SHARED;
+	drv.write_ctx_desc = (void *)binding->addr[BTM_SYM_WRITE_CTX_DESC];
 	drv.get_cd_ptr = (void *)binding->addr[BTM_SYM_GET_CD_PTR];
 	drv.write_cd_entry = (void *)binding->addr[BTM_SYM_WRITE_CD_ENTRY];
 	drv.tlb_inv_asid = (void *)binding->addr[BTM_SYM_TLB_INV_ASID];
@@ -246,8 +259,9 @@ int btm_move_init(const struct btm_binding *binding)
 	drv.asid_xa = (void *)binding->addr[BTM_SYM_ASID_XA];
 	drv.asid_lock = (void *)binding->addr[BTM_SYM_ASID_LOCK];
 	drv.invs = binding->gen == BTM_DRIVER_INVS;
-	if (!drv.get_cd_ptr || !drv.write_cd_entry || !drv.asid_xa ||
-	    !drv.asid_lock ||
+	if ((drv.cd_table ? !drv.write_ctx_desc :
+			    !drv.get_cd_ptr || !drv.write_cd_entry) ||
+	    !drv.asid_xa || !drv.asid_lock ||
 	    (drv.invs ? !drv.domain_inv_range : !drv.tlb_inv_asid))
 		return -ENOENT;
 	return drv.invs ? 0 : btm_hooks_register(binding);
@@ -303,6 +317,24 @@ int btm_move_domain_asid(struct iommu_domain *domain, u16 *asid)
 		return -EINVAL;
 	*asid = READ_ONCE(*domain_asid(smmu_domain));
 	return 0;
+}
+
+/**
+ * btm_move_holder() - the DMA domain an entry of the driver's xarray is
+ * @entry: what the driver's ASID xarray holds for an ASID, not NULL
+ *
+ * Context: the driver's ASID mutex held.
+ * Return: the domain's iommu_domain; NULL when @entry is a shared CD of
+ * the driver's own SVA (6.2 to 6.9), which no move may take.
+ */
+struct iommu_domain *btm_move_holder(void *entry)
+{
+	lockdep_assert_held(drv.asid_lock);
+	if (!DRIVER_XA_HOLDS_CD)
+		return domain_in(entry);
+	if (*(struct mm_struct **)BTM_AT(entry, BTM_OFF_arm_smmu_ctx_desc__mm))
+		return NULL;
+	return domain_in((char *)entry - DOMAIN_CD_OFF);
 }
 
 /**
@@ -544,12 +576,30 @@ static struct arm_smmu_cd *btm_cd_on(struct btm_cd_ref *ref, u16 asid)
 	return cdptr;
 }
 
+/*
+ * 6.2 to 6.9: the driver's CD writer, given a copy of the domain's context
+ * descriptor on @asid, changes only the ASID of its live SSID 0 CD (and
+ * would write the whole CD from the copy, as the driver would, were it not
+ * live), then sends CMD_CFGI_CD for every master and a sync.
+ */
+static int btm_move_write_ctx_desc(struct btm_move *m, u16 asid)
+{
+	u64 copy[CD_MAX_BYTES / 8];
+
+	memcpy(copy, BTM_AT(m->smmu_domain, DOMAIN_CD_OFF), CTX_DESC_BYTES);
+	*(u16 *)BTM_AT(copy, BTM_OFF_arm_smmu_ctx_desc__asid) = asid;
+	return drv.write_ctx_desc(m->smmu_domain, 0, copy);
+}
+
 static int btm_move_write_cd_asid(void *ctx, void *cd, u16 asid)
 {
 	struct btm_move *m = ctx;
 	struct btm_cd_ref *ref = cd;
 	__le64 target[CD_MAX_BYTES / 8] = {};
 	struct arm_smmu_cd *cdptr;
+
+	if (drv.cd_table)
+		return btm_move_write_ctx_desc(m, asid);
 
 	/* Only ever rewrite a valid private CD on one of the move's ASIDs. */
 	cdptr = btm_cd_on(ref, m->a);
@@ -602,6 +652,14 @@ static int btm_move_find_cds(struct btm_move *m)
 	struct rb_node *node;
 
 	lockdep_assert_held(drv.asid_lock);
+	if (drv.cd_table) {
+		/* The domain's own table: its SSID 0, for every master. */
+		m->cds = kzalloc(sizeof(*m->cds), GFP_KERNEL);
+		if (!m->cds)
+			return -ENOMEM;
+		m->nr_cds = 1;
+		return 0;
+	}
 	mutex_lock(streams_mutex);
 	list_for_each(pos, head)
 		max++;
@@ -663,7 +721,8 @@ static int btm_move_claim_asid(void *ctx, u16 asid)
 	struct btm_move *m = ctx;
 	int ret;
 
-	ret = xa_insert(drv.asid_xa, asid, m->smmu_domain, GFP_KERNEL);
+	ret = xa_insert(drv.asid_xa, asid, domain_xa_entry(m->smmu_domain),
+			GFP_KERNEL);
 	if (ret)
 		return ret;
 	m->b = asid;
@@ -739,21 +798,35 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 }
 
 /**
- * btm_move_domain_cds() - how many CDs a move of a domain rewrites
+ * btm_move_domain_cds() - how many masters' CDs a move of a domain changes
  * @domain: a stage-1 domain of the driver
  *
  * Context: process; the driver's ASID mutex held, which attach and detach
  * take to change the count.
- * Return: the number of CDs btm_move_find_cds() finds for @domain; 0 when
+ * Return: the number of CDs btm_move_find_cds() finds for @domain, or on
+ * 6.2 to 6.9, where its masters share one, the masters on its list; 0 when
  * it is not a stage-1 domain or memory ran out.
  */
 unsigned int btm_move_domain_cds(struct iommu_domain *domain)
 {
 	struct btm_move m = { .smmu_domain = smmu_domain_of(domain) };
-	unsigned int n;
+	spinlock_t *lock = BTM_AT(m.smmu_domain,
+				  BTM_OFF_arm_smmu_domain__devices_lock);
+	struct list_head *head = BTM_AT(m.smmu_domain,
+					BTM_OFF_arm_smmu_domain__devices);
+	struct list_head *pos;
+	unsigned long flags;
+	unsigned int n = 0;
 
 	if (btm_move_domain_asid(domain, &m.a))
 		return 0;
+	if (drv.cd_table) {
+		spin_lock_irqsave(lock, flags);
+		list_for_each(pos, head)
+			n++;
+		spin_unlock_irqrestore(lock, flags);
+		return n;
+	}
 	m.smmu = domain_smmu(m.smmu_domain);
 	if (btm_move_find_cds(&m))
 		return 0;
