@@ -29,31 +29,56 @@ struct module;
 #endif
 
 /*
- * The SVA domain API: iommu_ops.domain_alloc_sva(dev, mm) and a
- * set_dev_pasid() that is told the old domain. Without it (6.1), the SVA
- * provider refuses to install.
+ * The SVA domain API, in three shapes:
+ *
+ * 6.10+: iommu_ops.domain_alloc_sva(dev, mm) gives the domain, which knows
+ *	its mm from the start; set_dev_pasid() is told the old domain.
+ * 6.2 to 6.9: iommu_ops.domain_alloc(IOMMU_DOMAIN_SVA) gives it, without a
+ *	device; the core sets domain->mm afterwards, so the domain learns its
+ *	mm at its first set_dev_pasid(); iommu_ops.remove_dev_pasid(dev,
+ *	pasid) takes it off a PASID.
+ * 6.1: none; the SVA provider refuses to install.
+ *
+ * struct btm_sva_entries holds the provider's entry points for every shape;
+ * btm_ops_set_sva() puts those of this kernel's shape into iommu_ops, and
+ * btm_ops_get_sva() reads them.
  */
 typedef struct iommu_domain *(*btm_sva_alloc_fn)(struct device *dev,
 						 struct mm_struct *mm);
+typedef struct iommu_domain *(*btm_alloc_by_type_fn)(unsigned int type);
+typedef void (*btm_remove_pasid_fn)(struct device *dev, ioasid_t pasid);
 
-#ifdef HAVE_SVA_DOMAIN_API
+/**
+ * struct btm_sva_entries - the SVA provider's entry points
+ * @alloc_sva: 6.10+: the SVA domain for @mm
+ * @alloc_by_type: 6.2 to 6.9: a domain of any type
+ * @remove_pasid: 6.2 to 6.9: take whatever domain off a device's PASID
+ */
+struct btm_sva_entries {
+	btm_sva_alloc_fn alloc_sva;
+	btm_alloc_by_type_fn alloc_by_type;
+	btm_remove_pasid_fn remove_pasid;
+};
+
+#if defined(HAVE_SVA_DOMAIN_API)
 #define BTM_HAVE_SVA_DOMAIN_API	true
+#define BTM_SVA_MM_AT_ATTACH	false
 #define BTM_SET_DEV_PASID_PARAMS struct iommu_domain *domain, \
 	struct device *dev, ioasid_t pasid, struct iommu_domain *old
 #define BTM_SET_DEV_PASID_OLD	old
 
 typedef int (*btm_set_dev_pasid_fn)(BTM_SET_DEV_PASID_PARAMS);
 
-static inline void btm_ops_set_sva_alloc(struct iommu_ops *ops,
-					 btm_sva_alloc_fn fn)
-{
-	ops->domain_alloc_sva = fn;
-}
-
 static inline void btm_domain_ops_set_dev_pasid(struct iommu_domain_ops *ops,
 						btm_set_dev_pasid_fn fn)
 {
 	ops->set_dev_pasid = fn;
+}
+
+static inline void btm_ops_set_sva(struct iommu_ops *ops,
+				   const struct btm_sva_entries *e)
+{
+	ops->domain_alloc_sva = e->alloc_sva;
 }
 
 static inline struct iommu_domain *
@@ -65,31 +90,134 @@ btm_ops_sva_alloc(const struct iommu_ops *ops, struct device *dev,
 	return ops->domain_alloc_sva(dev, mm);
 }
 
-static inline int btm_set_dev_pasid(struct iommu_domain *domain,
-				    struct device *dev, ioasid_t pasid)
+static inline int btm_ops_set_dev_pasid(const struct iommu_domain_ops *ops,
+					struct iommu_domain *domain,
+					struct device *dev, ioasid_t pasid)
 {
-	return domain->ops->set_dev_pasid(domain, dev, pasid, NULL);
+	return ops->set_dev_pasid(domain, dev, pasid, NULL);
 }
 
-static inline u32 btm_dev_max_pasids(struct device *dev)
+static inline struct iommu_domain *
+btm_driver_sva_domain(const struct btm_sva_entries *e)
 {
-	return dev->iommu->max_pasids;
+	return NULL;
 }
-#else
-#define BTM_HAVE_SVA_DOMAIN_API	false
+
+static inline void btm_ops_get_sva(const struct iommu_ops *ops,
+				   struct btm_sva_entries *e)
+{
+	e->alloc_sva = ops->domain_alloc_sva;
+}
+
+/* Not called: only 6.2 to 6.9 tell an SVA domain its mm after allocating. */
+static inline struct mm_struct *btm_sva_domain_mm(struct iommu_domain *domain)
+{
+	return NULL;
+}
+
+static inline bool btm_type_is_sva(unsigned int type)
+{
+	return false;
+}
+
+static inline struct iommu_domain *btm_dev_pasid_sva(struct device *dev,
+						     ioasid_t pasid)
+{
+	return NULL;
+}
+#elif defined(HAVE_SVA_DOMAIN_BY_TYPE)
+#define BTM_HAVE_SVA_DOMAIN_API	true
+#define BTM_SVA_MM_AT_ATTACH	true
 #define BTM_SET_DEV_PASID_PARAMS struct iommu_domain *domain, \
 	struct device *dev, ioasid_t pasid
 #define BTM_SET_DEV_PASID_OLD	NULL
 
 typedef int (*btm_set_dev_pasid_fn)(BTM_SET_DEV_PASID_PARAMS);
 
-static inline void btm_ops_set_sva_alloc(struct iommu_ops *ops,
-					 btm_sva_alloc_fn fn)
+static inline void btm_domain_ops_set_dev_pasid(struct iommu_domain_ops *ops,
+						btm_set_dev_pasid_fn fn)
 {
+	ops->set_dev_pasid = fn;
 }
+
+static inline void btm_ops_set_sva(struct iommu_ops *ops,
+				   const struct btm_sva_entries *e)
+{
+	/* The driver's own ops, live: each entry is read without a lock. */
+	WRITE_ONCE(ops->domain_alloc, e->alloc_by_type);
+	WRITE_ONCE(ops->remove_dev_pasid, e->remove_pasid);
+}
+
+/* What the core's iommu_sva_domain_alloc() does, but the mm reference. */
+static inline struct iommu_domain *
+btm_ops_sva_alloc(const struct iommu_ops *ops, struct device *dev,
+		  struct mm_struct *mm)
+{
+	struct iommu_domain *domain;
+
+	if (!ops->domain_alloc)
+		return ERR_PTR(-EOPNOTSUPP);
+	domain = ops->domain_alloc(IOMMU_DOMAIN_SVA);
+	if (!domain)
+		return ERR_PTR(-ENOMEM);
+	domain->type = IOMMU_DOMAIN_SVA;
+	domain->mm = mm;
+	return domain;
+}
+
+static inline int btm_ops_set_dev_pasid(const struct iommu_domain_ops *ops,
+					struct iommu_domain *domain,
+					struct device *dev, ioasid_t pasid)
+{
+	return ops->set_dev_pasid(domain, dev, pasid);
+}
+
+/* A bare SVA domain of the driver, for its ops; NULL without its SVA. */
+static inline struct iommu_domain *
+btm_driver_sva_domain(const struct btm_sva_entries *e)
+{
+	return e->alloc_by_type(IOMMU_DOMAIN_SVA);
+}
+
+static inline void btm_ops_get_sva(const struct iommu_ops *ops,
+				   struct btm_sva_entries *e)
+{
+	e->alloc_by_type = ops->domain_alloc;
+	e->remove_pasid = ops->remove_dev_pasid;
+}
+
+/* 6.2 to 6.9: an SVA domain's mm, and the SVA domain on a device's PASID. */
+static inline struct mm_struct *btm_sva_domain_mm(struct iommu_domain *domain)
+{
+	return domain->mm;
+}
+
+static inline bool btm_type_is_sva(unsigned int type)
+{
+	return type == IOMMU_DOMAIN_SVA;
+}
+
+static inline struct iommu_domain *btm_dev_pasid_sva(struct device *dev,
+						     ioasid_t pasid)
+{
+	return iommu_get_domain_for_dev_pasid(dev, pasid, IOMMU_DOMAIN_SVA);
+}
+#else
+#define BTM_HAVE_SVA_DOMAIN_API	false
+#define BTM_SVA_MM_AT_ATTACH	false
+#define BTM_SET_DEV_PASID_PARAMS struct iommu_domain *domain, \
+	struct device *dev, ioasid_t pasid
+#define BTM_SET_DEV_PASID_OLD	NULL
+
+typedef int (*btm_set_dev_pasid_fn)(BTM_SET_DEV_PASID_PARAMS);
 
 static inline void btm_domain_ops_set_dev_pasid(struct iommu_domain_ops *ops,
 						btm_set_dev_pasid_fn fn)
+{
+}
+
+static inline void btm_ops_set_sva(struct iommu_ops *ops,
+				   const struct btm_sva_entries *e)
 {
 }
 
@@ -100,12 +228,55 @@ btm_ops_sva_alloc(const struct iommu_ops *ops, struct device *dev,
 	return ERR_PTR(-EOPNOTSUPP);
 }
 
-static inline int btm_set_dev_pasid(struct iommu_domain *domain,
-				    struct device *dev, ioasid_t pasid)
+static inline int btm_ops_set_dev_pasid(const struct iommu_domain_ops *ops,
+					struct iommu_domain *domain,
+					struct device *dev, ioasid_t pasid)
 {
 	return -EOPNOTSUPP;
 }
 
+static inline struct iommu_domain *
+btm_driver_sva_domain(const struct btm_sva_entries *e)
+{
+	return NULL;
+}
+
+static inline void btm_ops_get_sva(const struct iommu_ops *ops,
+				   struct btm_sva_entries *e)
+{
+}
+
+/* Not called: only 6.2 to 6.9 tell an SVA domain its mm after allocating. */
+static inline struct mm_struct *btm_sva_domain_mm(struct iommu_domain *domain)
+{
+	return NULL;
+}
+
+static inline bool btm_type_is_sva(unsigned int type)
+{
+	return false;
+}
+
+static inline struct iommu_domain *btm_dev_pasid_sva(struct device *dev,
+						     ioasid_t pasid)
+{
+	return NULL;
+}
+#endif
+
+static inline int btm_set_dev_pasid(struct iommu_domain *domain,
+				    struct device *dev, ioasid_t pasid)
+{
+	return btm_ops_set_dev_pasid(domain->ops, domain, dev, pasid);
+}
+
+/* The PASIDs a device supports: dev_iommu.max_pasids from 6.2. */
+#ifdef HAVE_DEV_IOMMU_MAX_PASIDS
+static inline u32 btm_dev_max_pasids(struct device *dev)
+{
+	return dev->iommu->max_pasids;
+}
+#else
 static inline u32 btm_dev_max_pasids(struct device *dev)
 {
 	return 0;

@@ -2,22 +2,20 @@
 /*
  * The SVA domain provider: SVA domains on the CPU's own ASID for one
  * arm-smmu-v3 SMMU, plugged into the driver through a copy of its
- * iommu_ops installed in the SMMU's iommu_device. 6.10+ drivers.
+ * iommu_ops installed in the SMMU's iommu_device. 6.2+ drivers.
  */
 #ifndef SMMU_BTM_SVA_PROVIDER_H
 #define SMMU_BTM_SVA_PROVIDER_H
 
+#include <linux/iommu.h>
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 
 #include "asid_alloc.h"
 #include "binding.h"
 #include "inv_plan.h"
-
-struct iommu_device;
-struct iommu_domain;
-struct iommu_ops;
 
 /**
  * struct btm_provider - the provider installed on one SMMU
@@ -25,7 +23,8 @@ struct iommu_ops;
  * @iommu: the SMMU's iommu_device, whose ops are swapped
  * @smmu: the driver's arm_smmu_device
  * @orig: the driver's ops, put back at removal
- * @ops: the copy installed, with domain_alloc_sva replaced
+ * @ops: the copy installed, with the SVA domain allocation replaced; 6.2
+ *	 to 6.9: the driver's ops themselves, patched in place
  * @aa: the SMMU's ASIDs; under the driver's ASID mutex
  * @domains: SVA domains of this provider alive
  * @shared: of those, domains on their mm's CPU ASID
@@ -58,22 +57,35 @@ struct btm_provider {
 
 /**
  * struct btm_sva - one SVA domain of a provider
- * @node: entry in the provider's list of live SVA domains
- * @p: the provider
- * @smmu_domain: the driver's struct arm_smmu_domain
+ * @node: entry in the list of live SVA domains
+ * @p: the provider; 6.2 to 6.9: NULL until the first attach
+ * @smmu_domain: 6.10+: the driver's struct arm_smmu_domain, which is the
+ *		 domain; else NULL
+ * @domain: 6.2 to 6.9: the domain (the driver's SVA domain is a bare
+ *	    iommu_domain too)
  * @mm: the mm it shares
  * @mn: registered on @mm; the domain is freed after its SRCU grace period
+ * @attach_lock: 6.2 to 6.9: serialises the first attach, which sets the
+ *		 domain up, and changes to @attached
+ * @attached: 6.2 to 6.9: its CDs (struct btm_sva_attach), in DMA domains'
+ *	      CD tables
  * @asid: its ASID
  * @shared: @asid is the mm's CPU ASID, pinned
+ * @delegated: 6.2 to 6.9: first attached on an SMMU without a provider,
+ *	       so the driver's own SVA attaches it, there only
  */
 struct btm_sva {
 	struct list_head node;
 	struct btm_provider *p;
 	void *smmu_domain;
+	struct iommu_domain domain;
 	struct mm_struct *mm;
 	struct mmu_notifier mn;
+	struct mutex attach_lock; /* see @attach_lock above */
+	struct list_head attached;
 	u16 asid;
 	bool shared;
+	bool delegated;
 };
 
 int btm_provider_init(const struct btm_binding *binding);
@@ -84,6 +96,7 @@ int btm_provider_remove(struct btm_provider *p);
 int btm_sva_domain_asid(struct iommu_domain *domain, u16 *asid, bool *shared);
 int btm_sva_domain_cd(struct iommu_domain *domain, __le64 *cd);
 void btm_provider_counts(struct btm_provider *p, struct inv_counts *sum);
+bool btm_provider_hooks(const struct iommu_ops *ops);
 void btm_sva_free(struct btm_sva *sva);
 
 #endif /* SMMU_BTM_SVA_PROVIDER_H */

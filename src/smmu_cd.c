@@ -55,3 +55,20 @@ void smmu_cd_make_faulting(u64 cd[4])
 	cd[0] &= ~SMMU_CD0_R;
 	cd[1] &= ~SMMU_CD1_TTB0;
 }
+
+/**
+ * smmu_cd0_ctx_tcr() - what of a CD's word 0 the 6.2 to 6.9 driver takes
+ * @cd0: word 0 of a CD smmu_encode_sva_cd() made
+ *
+ * That driver's CD writer builds word 0 from a context descriptor's tcr,
+ * adding V, R, A, AA64, the ASID, ASET for a descriptor without an mm, and
+ * S for a stalling domain. This is @cd0 without those, so that the writer
+ * puts back exactly @cd0 for a descriptor with the same ASID and ASET.
+ *
+ * Return: the value for the descriptor's tcr.
+ */
+u64 smmu_cd0_ctx_tcr(u64 cd0)
+{
+	return cd0 & ~(SMMU_CD0_V | SMMU_CD0_R | SMMU_CD0_A | SMMU_CD0_ASET |
+		       SMMU_CD0_S | SMMU_CD0_ASID);
+}

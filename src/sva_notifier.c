@@ -25,6 +25,7 @@
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/percpu.h>
+#include <linux/rculist.h>
 #include <linux/spinlock.h>
 
 #include "cmdq.h"
@@ -33,13 +34,14 @@
 #include "generated/layout.h"
 #include "inv_plan.h"
 #include "smmu_cd.h"
+#include "sva_cd_table.h"
 #include "sva_notifier.h"
 #include "sva_provider.h"
 
 struct arm_smmu_cd;
 struct arm_smmu_master;
 
-/* The driver functions the shim calls (6.10+ prototypes). */
+/* The driver functions the shim calls from 6.10 (6.2 to 6.9: sva_cd_table.c). */
 static struct {
 	struct arm_smmu_cd *(*get_cd_ptr)(struct arm_smmu_master *master,
 					  u32 ssid);
@@ -56,10 +58,15 @@ static struct {
 #define CD_MAX_BYTES		64
 static_assert(CD_BYTES <= CD_MAX_BYTES);
 
+/* A one-bit field from 6.10, a bool before. */
 static bool master_ats(void *master)
 {
-	u8 byte = READ_ONCE(*(u8 *)BTM_AT(master, ATS_BIT / 8));
+	u8 byte;
 
+	if (BTM_BIT_arm_smmu_master__ats_enabled < 0)
+		return READ_ONCE(*(bool *)BTM_AT(master,
+				BTM_OFF_arm_smmu_master__ats_enabled));
+	byte = READ_ONCE(*(u8 *)BTM_AT(master, ATS_BIT / 8));
 	return byte & BIT(ATS_BIT % 8);
 }
 
@@ -86,15 +93,52 @@ static void *next_attachment(void *sd, void *md, void **master, u32 *ssid)
 	return md;
 }
 
-/* ATC invalidations for every ATS stream the domain is attached with. */
-static void plan_atcs(struct inv_batch *b, void *sd, u64 start, u64 size)
+/*
+ * 6.2 to 6.9: the master after @master (the first for NULL) on the list of
+ * the DMA domain @sd, whose devices_lock is held; NULL after the last.
+ */
+static void *next_master(void *sd, void *master)
+{
+	struct list_head *head = devices_of(sd), *pos;
+
+	pos = master ? BTM_AT(master, BTM_OFF_arm_smmu_master__domain_head) :
+		       head;
+	if (pos->next == head)
+		return NULL;
+	return (char *)pos->next - BTM_OFF_arm_smmu_master__domain_head;
+}
+
+/* ATC invalidations for every ATS stream of @master, at @ssid. */
+static void plan_master_atcs(struct inv_batch *b, void *master, u32 ssid,
+			     u64 start, u64 size)
+{
+	void *streams;
+	unsigned int i, n;
+	u32 sid;
+
+	if (!master_ats(master))
+		return;
+	streams = *(void **)BTM_AT(master, BTM_OFF_arm_smmu_master__streams);
+	n = *(unsigned int *)BTM_AT(master, BTM_OFF_arm_smmu_master__num_streams);
+	for (i = 0; i < n; i++) {
+		sid = *(u32 *)BTM_AT(streams, i * STREAM_BYTES +
+				     BTM_OFF_arm_smmu_stream__id);
+		inv_plan_atc(b, sid, ssid, start, size);
+	}
+}
+
+/*
+ * ATC invalidations for every ATS stream the domain @sd is attached with:
+ * from 6.10 the SVA domain's own attachments, each with its SSID; before,
+ * every master of a DMA domain whose CD table holds the SVA CD, at @ssid.
+ */
+static void plan_domain_atcs(struct inv_batch *b, void *sd, u32 ssid,
+			     u64 start, u64 size)
 {
 	spinlock_t *lock = BTM_AT(sd, BTM_OFF_arm_smmu_domain__devices_lock);
 	atomic_t *nr_ats = BTM_AT(sd, BTM_OFF_arm_smmu_domain__nr_ats_masters);
-	void *md, *master, *streams;
-	unsigned int i, n;
+	void *md, *master;
 	unsigned long flags;
-	u32 ssid, sid;
 
 	/*
 	 * The driver counts the domain's ATS masters before it enables ATS on
@@ -106,20 +150,29 @@ static void plan_atcs(struct inv_batch *b, void *sd, u64 start, u64 size)
 	if (!atomic_read(nr_ats))
 		return;
 	spin_lock_irqsave(lock, flags);
-	for (md = NULL; (md = next_attachment(sd, md, &master, &ssid));) {
-		if (!master_ats(master))
-			continue;
-		streams = *(void **)BTM_AT(master,
-					   BTM_OFF_arm_smmu_master__streams);
-		n = *(unsigned int *)BTM_AT(master,
-					    BTM_OFF_arm_smmu_master__num_streams);
-		for (i = 0; i < n; i++) {
-			sid = *(u32 *)BTM_AT(streams, i * STREAM_BYTES +
-					     BTM_OFF_arm_smmu_stream__id);
-			inv_plan_atc(b, sid, ssid, start, size);
-		}
+	if (BTM_SVA_MM_AT_ATTACH) {
+		for (master = NULL; (master = next_master(sd, master));)
+			plan_master_atcs(b, master, ssid, start, size);
+	} else {
+		for (md = NULL; (md = next_attachment(sd, md, &master, &ssid));)
+			plan_master_atcs(b, master, ssid, start, size);
 	}
 	spin_unlock_irqrestore(lock, flags);
+}
+
+static void plan_atcs(struct inv_batch *b, struct btm_sva *sva, u64 start,
+		      u64 size)
+{
+	struct btm_sva_attach *at;
+
+	if (!BTM_SVA_MM_AT_ATTACH) {
+		plan_domain_atcs(b, sva->smmu_domain, 0, start, size);
+		return;
+	}
+	rcu_read_lock();
+	list_for_each_entry_rcu(at, &sva->attached, node)
+		plan_domain_atcs(b, at->dma, at->pasid, start, size);
+	rcu_read_unlock();
 }
 
 static void count(struct btm_provider *p, const struct inv_counts *c)
@@ -150,7 +203,7 @@ static void invalidate(struct btm_sva *sva, bool broadcast, u64 start,
 		btm_cpu_tlbi_complete();
 	inv_batch_init(&b, &p->inv, btm_cmdq_submit, p->smmu, &c);
 	inv_plan_tlbi(&b, &p->inv, sva->asid, broadcast, start, size);
-	plan_atcs(&b, sva->smmu_domain, start, size);
+	plan_atcs(&b, sva, start, size);
 	ret = inv_batch_sync(&b);
 	count(p, &c);
 	if (ret)
@@ -168,6 +221,17 @@ static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
 		   inv_range_size(&p->inv, start, end));
 }
 
+/**
+ * btm_sva_flush() - invalidate the whole of an SVA domain's ASID and ATCs
+ * @sva: the domain
+ *
+ * Context: any the driver issues commands from.
+ */
+void btm_sva_flush(struct btm_sva *sva)
+{
+	invalidate(sva, false, 0, 0);
+}
+
 static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	struct btm_sva *sva = container_of(mn, struct btm_sva, mn);
@@ -180,6 +244,10 @@ static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 	unsigned int i;
 	u32 ssid;
 
+	if (BTM_SVA_MM_AT_ATTACH) {
+		btm_cdt_quiesce(sva);
+		goto flush;
+	}
 	spin_lock_irqsave(lock, flags);
 	for (md = NULL; (md = next_attachment(sd, md, &master, &ssid));) {
 		cdptr = drv.get_cd_ptr(master, ssid);
@@ -194,8 +262,9 @@ static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 		drv.write_cd_entry(master, ssid, cdptr, (void *)target);
 	}
 	spin_unlock_irqrestore(lock, flags);
+flush:
 	/* No broadcast will come for an exiting mm's pages: the whole ASID. */
-	invalidate(sva, false, 0, 0);
+	btm_sva_flush(sva);
 	atomic_inc(&sva->p->released);
 }
 
@@ -214,8 +283,7 @@ static const struct mmu_notifier_ops sva_mn_ops = {
  * btm_notifier_init() - resolve the driver functions the shim calls
  * @binding: the validated binding
  *
- * Return: 0, or -EOPNOTSUPP for a driver generation before 6.10, whose
- * command queue function has another shape.
+ * Return: 0, or -EOPNOTSUPP for a driver generation before 6.2.
  */
 int btm_notifier_init(const struct btm_binding *binding)
 {
@@ -223,6 +291,8 @@ int btm_notifier_init(const struct btm_binding *binding)
 
 	if (ret)
 		return ret;
+	if (binding->gen == BTM_DRIVER_CD_SHARED)
+		return btm_cdt_init(binding);
 	drv.get_cd_ptr = (void *)binding->addr[BTM_SYM_GET_CD_PTR];
 	drv.write_cd_entry = (void *)binding->addr[BTM_SYM_WRITE_CD_ENTRY];
 	if (!drv.get_cd_ptr || !drv.write_cd_entry)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The SVA domain provider (6.10+ drivers).
+ * The SVA domain provider (6.2+ drivers).
  *
  * Route: the SMMU's iommu_device.ops is pointed at a copy of the driver's
- * iommu_ops whose domain_alloc_sva is the provider's. The other route, an
+ * iommu_ops whose SVA domain allocation is the provider's: domain_alloc_sva
+ * from 6.10; before, domain_alloc, which passes every other type to the
+ * driver, and remove_dev_pasid, which passes every other domain on. The other route, an
  * ftrace redirect of the driver's own SVA allocation, needs that function,
  * which the driver has only with CONFIG_ARM_SMMU_V3_SVA: Debian's 6.12 and
  * 7.2 kernels are built without it (their arm_smmu_ops.domain_alloc_sva is
@@ -20,9 +22,14 @@
  * attached to nothing at that moment (one a VFIO or iommufd user holds) is
  * not found: attaching it later fails with -EINVAL, it does not crash.
  *
- * An SVA domain is the driver's own struct arm_smmu_domain, allocated by
- * the driver and laid out from BTF, so the driver's attach path
- * (arm_smmu_set_pasid) takes it as its own. Its ASID is the mm's CPU ASID,
+ * From 6.10 an SVA domain is the driver's own struct arm_smmu_domain,
+ * allocated by the driver and laid out from BTF, so the driver's attach
+ * path (arm_smmu_set_pasid) takes it as its own. Before, the driver's SVA
+ * domain is a bare iommu_domain whose CDs go into the CD table of each
+ * device's DMA domain; the provider's is its own, and writes its CDs there
+ * with the driver's CD writer (src/sva_cd_table.c). Those kernels tell a
+ * new SVA domain its mm only after allocating it (domain->mm), so the
+ * domain gets its ASID and notifier at its first attach instead. Its ASID is the mm's CPU ASID,
  * pinned (arm64_mm_context_get) and held in the SMMU's allocator and in
  * the driver's global ASID xarray (a reserved entry, which the driver's
  * allocations skip); a stage-1 DMA domain holding that ASID is moved away
@@ -51,6 +58,7 @@
 #include "domain_move.h"
 #include "driver_domain.h"
 #include "generated/layout.h"
+#include "sva_cd_table.h"
 #include "sva_mm.h"
 #include "sva_notifier.h"
 #include "sva_provider.h"
@@ -73,6 +81,15 @@ static struct {
 			     ioasid_t pasid, struct arm_smmu_cd *cd,
 			     struct iommu_domain *old);
 	void (*tlb_inv_asid)(struct arm_smmu_device *smmu, u16 asid);
+	/*
+	 * 6.2 to 6.9: the driver's ops (patched in place while a provider is
+	 * installed), its own entries there, the ops of its SVA domains, and
+	 * how many providers are installed
+	 */
+	struct iommu_ops *ops;
+	struct btm_sva_entries orig;
+	const struct iommu_domain_ops *sva_ops;
+	unsigned int patched;
 	bool invs;
 } drv;
 
@@ -89,13 +106,18 @@ static LIST_HEAD(sva_domains);
 /* Owner of the ASIDs the driver holds for others, in each allocator. */
 static int foreign;
 
+static struct iommu_domain *sva_domain(struct btm_sva *sva)
+{
+	return sva->smmu_domain ? domain_in(sva->smmu_domain) : &sva->domain;
+}
+
 static struct btm_sva *sva_of(struct iommu_domain *domain)
 {
 	struct btm_sva *sva;
 
 	lockdep_assert_held(&providers_lock);
 	list_for_each_entry(sva, &sva_domains, node)
-		if (domain_in(sva->smmu_domain) == domain)
+		if (sva_domain(sva) == domain)
 			return sva;
 	return NULL;
 }
@@ -122,6 +144,7 @@ static int sva_take_asid(struct btm_provider *p, struct btm_sva *sva, u16 cpu)
 {
 	struct xarray *xa = btm_move_asid_xa();
 	struct iommu_domain *holder;
+	void *owner = sva->smmu_domain ?: sva;
 	void *displaced = NULL;
 	u16 from, to, asid;
 	u32 id;
@@ -133,13 +156,13 @@ static int sva_take_asid(struct btm_provider *p, struct btm_sva *sva, u16 cpu)
 		return ret;
 	ret = cpu ? asid_pin_shared(&p->aa, cpu, sva->mm, &displaced) : -ERANGE;
 	if (ret == ASID_PIN_MOVE) {
+		/* Not a shared CD of the driver's own SVA, on another SMMU. */
 		holder = xa_load(xa, cpu);
-		ret = holder ? btm_move_domain_asid(domain_in(holder), &asid) :
-			       -ENOENT;
+		holder = holder ? btm_move_holder(holder) : NULL;
+		ret = holder ? btm_move_domain_asid(holder, &asid) : -EBUSY;
 		if (!ret && asid == cpu)
-			ret = btm_move_domain(&p->aa, domain_in(holder),
-					      ASID_MOVE_PIN, sva->mm, &from,
-					      &to);
+			ret = btm_move_domain(&p->aa, holder, ASID_MOVE_PIN,
+					      sva->mm, &from, &to);
 		else if (!ret)
 			ret = -EBUSY;
 		if (!ret) {
@@ -159,12 +182,16 @@ static int sva_take_asid(struct btm_provider *p, struct btm_sva *sva, u16 cpu)
 		}
 	}
 
-	/* The stock driver's way: a private ASID, invalidated explicitly. */
+	/*
+	 * The stock driver's way: a private ASID, invalidated explicitly.
+	 * Before 6.10 the driver's xarray only reserves it (NULL): it holds
+	 * context descriptors, and the domain has none of the driver's.
+	 */
 	ret = xa_alloc(xa, &id, sva->smmu_domain,
 		       XA_LIMIT(1, p->aa.nr - 1), GFP_KERNEL);
 	if (ret)
 		return ret;
-	ret = asid_reserve_private(&p->aa, id, sva->smmu_domain);
+	ret = asid_reserve_private(&p->aa, id, owner);
 	if (ret) {
 		xa_erase(xa, id);
 		return ret;
@@ -204,6 +231,15 @@ static void free_smmu_domain(void *smmu_domain)
 	kfree(smmu_domain);
 }
 
+/* The domain, its module reference: for one never set up, or once freed. */
+static void sva_free_memory(struct btm_sva *sva)
+{
+	if (sva->smmu_domain)
+		free_smmu_domain(sva->smmu_domain);
+	kfree(sva);
+	module_put(THIS_MODULE);
+}
+
 static void btm_sva_domain_free(struct iommu_domain *domain)
 {
 	struct mutex *asid_lock = btm_move_asid_lock();
@@ -216,6 +252,12 @@ static void btm_sva_domain_free(struct iommu_domain *domain)
 	mutex_unlock(&providers_lock);
 	if (WARN_ON(!sva))
 		return;
+	/* 6.2 to 6.9: allocated, never attached, so never set up. */
+	if (!sva->p) {
+		sva_free_memory(sva);
+		return;
+	}
+	WARN_ON(!list_empty(&sva->attached));
 	mutex_lock(asid_lock);
 	sva_release_asid(sva);
 	mutex_unlock(asid_lock);
@@ -236,9 +278,7 @@ static void btm_sva_domain_free(struct iommu_domain *domain)
  */
 void btm_sva_free(struct btm_sva *sva)
 {
-	free_smmu_domain(sva->smmu_domain);
-	kfree(sva);
-	module_put(THIS_MODULE);
+	sva_free_memory(sva);
 }
 
 static int btm_sva_build_cd(struct btm_sva *sva, __le64 *cd)
@@ -258,12 +298,135 @@ static int btm_sva_build_cd(struct btm_sva *sva, __le64 *cd)
 	return 0;
 }
 
+/*
+ * Give @sva, a domain of @p for @mm, its ASID (the mm's CPU ASID where it
+ * can) and its notifier; list it when @list (6.2 to 6.9 list a domain from
+ * its allocation on).
+ */
+static int sva_setup(struct btm_provider *p, struct btm_sva *sva,
+		     struct mm_struct *mm, bool list)
+{
+	struct mutex *asid_lock = btm_move_asid_lock();
+	struct smmu_sva_cd params;
+	u16 cpu;
+	int ret;
+
+	/* A CPU context the SMMU cannot walk (LPA2) gets no domain at all. */
+	ret = btm_sva_cd_params(mm, 1, true, &params);
+	if (ret)
+		return ret;
+	sva->mm = mm;
+	cpu = btm_sva_pin_asid(mm);
+	if (cpu >= p->aa.nr) {
+		btm_sva_unpin_asid(mm);
+		cpu = 0;
+	}
+	mutex_lock(asid_lock);
+	ret = sva_take_asid(p, sva, cpu);
+	if (!ret && sva->smmu_domain)
+		*domain_asid(sva->smmu_domain) = sva->asid;
+	mutex_unlock(asid_lock);
+	if (cpu && (ret || !sva->shared))
+		btm_sva_unpin_asid(mm);
+	if (ret)
+		return ret;
+	/* Its notifier counts into @p: set before the first callback. */
+	smp_store_release(&sva->p, p);
+	ret = btm_sva_notifier_register(sva);
+	if (ret) {
+		mutex_lock(asid_lock);
+		sva_release_asid(sva);
+		mutex_unlock(asid_lock);
+		if (sva->shared)
+			btm_sva_unpin_asid(mm);
+		sva->p = NULL;
+		return ret;
+	}
+	atomic_inc(&p->domains);
+	if (sva->shared)
+		atomic_inc(&p->shared);
+	if (list) {
+		mutex_lock(&providers_lock);
+		list_add(&sva->node, &sva_domains);
+		mutex_unlock(&providers_lock);
+	}
+	return 0;
+}
+
+static struct btm_provider *provider_of_dev(struct device *dev)
+{
+	struct btm_provider *p;
+
+	mutex_lock(&providers_lock);
+	p = provider_of(dev->iommu->iommu_dev);
+	mutex_unlock(&providers_lock);
+	return p;
+}
+
+/*
+ * 6.2 to 6.9: set the domain up at its first attach, where the core has
+ * told it its mm; then its CD goes into the device's DMA domain's table.
+ * A domain serves the SMMU it was first attached on.
+ */
+static int sva_attach_cd_table(struct btm_sva *sva, struct device *dev,
+			       ioasid_t pasid)
+{
+	struct mm_struct *mm = btm_sva_domain_mm(&sva->domain);
+	struct btm_provider *p = provider_of_dev(dev);
+	__le64 cd[8];
+	u64 words[4];
+	unsigned int i;
+	int ret = 0;
+
+	if (!mm)
+		return -EINVAL;
+	mutex_lock(&sva->attach_lock);
+	/*
+	 * On an SMMU without a provider the domain goes to the driver's own
+	 * SVA, whose attach and detach work on the domain's mm alone.
+	 */
+	if (!p && !sva->p) {
+		sva->delegated = true;
+		mutex_unlock(&sva->attach_lock);
+		return drv.sva_ops ? btm_ops_set_dev_pasid(drv.sva_ops,
+							   &sva->domain, dev,
+							   pasid) :
+				     -ENODEV;
+	}
+	if (!sva->p && !sva->delegated)
+		ret = sva_setup(p, sva, mm, false);
+	else if (sva->p != p)
+		ret = -EINVAL;
+	if (!ret && (!pasid || pasid >= btm_dev_max_pasids(dev)))
+		ret = -EINVAL;
+	if (!ret && !mmget_not_zero(sva->mm))
+		ret = -EINVAL;
+	if (ret)
+		goto out;
+	ret = btm_sva_build_cd(sva, cd);
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		words[i] = le64_to_cpu(cd[i]);
+	if (!ret)
+		ret = btm_cdt_attach(sva, dev, pasid, words);
+	mmput(sva->mm);
+out:
+	mutex_unlock(&sva->attach_lock);
+	return ret;
+}
+
 static int btm_sva_set_dev_pasid(BTM_SET_DEV_PASID_PARAMS)
 {
 	__le64 cd[8];
 	struct btm_sva *sva;
 	int ret;
 
+	mutex_lock(&providers_lock);
+	sva = sva_of(domain);
+	mutex_unlock(&providers_lock);
+	if (!sva)
+		return -ENOENT;
+	if (BTM_SVA_MM_AT_ATTACH)
+		return sva_attach_cd_table(sva, dev, pasid);
 	/*
 	 * The driver trusts the core to have checked the PASID against the
 	 * device's; check again, so no caller can make it write a CD past the
@@ -271,11 +434,6 @@ static int btm_sva_set_dev_pasid(BTM_SET_DEV_PASID_PARAMS)
 	 */
 	if (!pasid || pasid >= btm_dev_max_pasids(dev))
 		return -EINVAL;
-	mutex_lock(&providers_lock);
-	sva = sva_of(domain);
-	mutex_unlock(&providers_lock);
-	if (!sva)
-		return -ENOENT;
 	/*
 	 * The mm must not be released while the CD is built and written: a
 	 * release in between would make the old CD fault, and the new one
@@ -302,44 +460,36 @@ static struct iommu_domain_ops btm_sva_domain_ops = {
 	.free = btm_sva_domain_free,
 };
 
+/* 6.10+: the driver's domain, on the mm's CPU ASID where it can be. */
 static struct iommu_domain *btm_sva_domain_alloc(struct device *dev,
 						 struct mm_struct *mm)
 {
-	struct mutex *asid_lock = btm_move_asid_lock();
-	struct smmu_sva_cd params;
 	struct iommu_domain *domain;
 	struct btm_provider *p;
 	struct btm_sva *sva;
 	void *smmu_domain;
-	u16 cpu;
 	int ret;
 
-	/* A CPU context the SMMU cannot walk (LPA2) gets no domain at all. */
-	ret = btm_sva_cd_params(mm, 1, true, &params);
-	if (ret)
-		return ERR_PTR(ret);
 	sva = kzalloc(sizeof(*sva), GFP_KERNEL);
 	if (!sva)
 		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&sva->attached);
 	if (!try_module_get(THIS_MODULE)) {
 		kfree(sva);
 		return ERR_PTR(-ENODEV);
 	}
 	smmu_domain = drv.domain_alloc();
 	if (IS_ERR(smmu_domain)) {
-		ret = PTR_ERR(smmu_domain);
-		goto err_put;
+		kfree(sva);
+		module_put(THIS_MODULE);
+		return smmu_domain;
 	}
-	mutex_lock(&providers_lock);
-	p = provider_of(dev->iommu->iommu_dev);
-	mutex_unlock(&providers_lock);
+	sva->smmu_domain = smmu_domain;
+	p = provider_of_dev(dev);
 	if (!p) {
 		ret = -ENODEV;
-		goto err_free;
+		goto err;
 	}
-	sva->p = p;
-	sva->mm = mm;
-	sva->smmu_domain = smmu_domain;
 	domain = domain_in(smmu_domain);
 	/* The core sets the type, mm and owner once it has the domain. */
 	domain->ops = &btm_sva_domain_ops;
@@ -348,45 +498,73 @@ static struct iommu_domain *btm_sva_domain_alloc(struct device *dev,
 	*(u32 *)BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__stage) =
 		drv.invs ? BTM_ENUM_ARM_SMMU_DOMAIN_SVA :
 			   BTM_ENUM_ARM_SMMU_DOMAIN_S1;
-
-	cpu = btm_sva_pin_asid(mm);
-	if (cpu >= p->aa.nr) {
-		btm_sva_unpin_asid(mm);
-		cpu = 0;
-	}
-	mutex_lock(asid_lock);
-	ret = sva_take_asid(p, sva, cpu);
-	if (!ret)
-		*domain_asid(smmu_domain) = sva->asid;
-	mutex_unlock(asid_lock);
-	if (cpu && (ret || !sva->shared))
-		btm_sva_unpin_asid(mm);
+	ret = sva_setup(p, sva, mm, true);
 	if (ret)
-		goto err_free;
-	ret = btm_sva_notifier_register(sva);
-	if (ret) {
-		mutex_lock(asid_lock);
-		sva_release_asid(sva);
-		mutex_unlock(asid_lock);
-		if (sva->shared)
-			btm_sva_unpin_asid(mm);
-		goto err_free;
+		goto err;
+	return domain;
+
+err:
+	sva_free_memory(sva);
+	return ERR_PTR(ret);
+}
+
+/*
+ * 6.2 to 6.9: the domain_alloc() of the ops copy. An SVA domain is the
+ * provider's, set up at its first attach (the core tells it its mm after
+ * this returns); every other type is the driver's. NULL on failure, as
+ * those kernels want.
+ */
+static struct iommu_domain *btm_domain_alloc_by_type(unsigned int type)
+{
+	struct btm_sva *sva;
+
+	if (!btm_type_is_sva(type))
+		return drv.orig.alloc_by_type(type);
+	sva = kzalloc(sizeof(*sva), GFP_KERNEL);
+	if (!sva)
+		return NULL;
+	if (!try_module_get(THIS_MODULE)) {
+		kfree(sva);
+		return NULL;
 	}
-	atomic_inc(&p->domains);
-	if (sva->shared)
-		atomic_inc(&p->shared);
+	mutex_init(&sva->attach_lock);
+	INIT_LIST_HEAD(&sva->attached);
+	sva->domain.ops = &btm_sva_domain_ops;
+	sva->domain.pgsize_bitmap = PAGE_SIZE;
 	mutex_lock(&providers_lock);
 	list_add(&sva->node, &sva_domains);
 	mutex_unlock(&providers_lock);
-	return domain;
-
-err_free:
-	free_smmu_domain(smmu_domain);
-err_put:
-	module_put(THIS_MODULE);
-	kfree(sva);
-	return ERR_PTR(ret);
+	return &sva->domain;
 }
+
+/*
+ * 6.2 to 6.9: the remove_dev_pasid() of the ops copy: the provider's SVA
+ * domains detach here, every other goes to the driver.
+ */
+static void btm_remove_dev_pasid(struct device *dev, ioasid_t pasid)
+{
+	struct iommu_domain *domain;
+	struct btm_sva *sva;
+
+	domain = btm_dev_pasid_sva(dev, pasid);
+	mutex_lock(&providers_lock);
+	sva = IS_ERR_OR_NULL(domain) ? NULL : sva_of(domain);
+	mutex_unlock(&providers_lock);
+	/* The driver's SVA finds its bond by the domain's mm alone. */
+	if (!sva || sva->delegated) {
+		drv.orig.remove_pasid(dev, pasid);
+		return;
+	}
+	mutex_lock(&sva->attach_lock);
+	btm_cdt_detach(sva, dev, pasid);
+	mutex_unlock(&sva->attach_lock);
+}
+
+static const struct btm_sva_entries btm_sva_entries = {
+	.alloc_sva = btm_sva_domain_alloc,
+	.alloc_by_type = btm_domain_alloc_by_type,
+	.remove_pasid = btm_remove_dev_pasid,
+};
 
 /* --- re-owning the domains of the SMMU's groups --- */
 
@@ -472,6 +650,41 @@ static const struct asid_alloc_ops provider_alloc_ops = {
 	.free = provider_free,
 };
 
+/*
+ * 6.2 to 6.9: the driver's probe refuses a device whose fwspec was made
+ * with other ops than its own, and the core makes it with the SMMU's
+ * iommu_device.ops, so a copy there would keep every device added later
+ * (hotplug, a rescan, an SR-IOV VF) from translating. Those drivers' ops
+ * are writable data, whose two SVA entries the provider patches in place,
+ * for all of the driver's SMMUs: an SVA domain first attached on an SMMU
+ * without a provider is handed to the driver's SVA, which attaches and
+ * detaches by the domain's mm alone.
+ */
+static int provider_init_in_place(const struct btm_binding *binding)
+{
+	unsigned long ops = binding->addr[BTM_SYM_OPS];
+	struct iommu_domain *probe;
+
+	if (!ops || !drv.tlb_inv_asid)
+		return -ENOENT;
+	if (ops < btm_kallsyms_lookup("_sdata") ||
+	    ops >= btm_kallsyms_lookup("_edata")) {
+		pr_err("the driver's arm_smmu_ops are not writable data here; no SVA provider\n");
+		return -EOPNOTSUPP;
+	}
+	drv.ops = (struct iommu_ops *)ops;
+	btm_ops_get_sva(drv.ops, &drv.orig);
+	if (!drv.orig.alloc_by_type || !drv.orig.remove_pasid)
+		return -ENOENT;
+	/* The driver's SVA domain ops, from one of its domains (NULL: none). */
+	probe = btm_driver_sva_domain(&drv.orig);
+	if (probe) {
+		drv.sva_ops = probe->ops;
+		probe->ops->free(probe);
+	}
+	return btm_notifier_init(binding);
+}
+
 /**
  * btm_provider_init() - resolve the driver functions the provider calls
  * @binding: the validated binding; btm_move_init() has succeeded
@@ -481,18 +694,23 @@ static const struct asid_alloc_ops provider_alloc_ops = {
  */
 int btm_provider_init(const struct btm_binding *binding)
 {
+	bool cd_table = binding->gen == BTM_DRIVER_CD_SHARED;
+
 	if (!BTM_HAVE_SVA_DOMAIN_API || !btm_move_asid_lock() ||
-	    (binding->gen != BTM_DRIVER_DOMAIN &&
+	    cd_table != BTM_SVA_MM_AT_ATTACH ||
+	    (!cd_table && binding->gen != BTM_DRIVER_DOMAIN &&
 	     binding->gen != BTM_DRIVER_INVS))
 		return -EOPNOTSUPP;
 	btm_domain_ops_set_dev_pasid(&btm_sva_domain_ops, btm_sva_set_dev_pasid);
 	drv.invs = binding->gen == BTM_DRIVER_INVS;
+	drv.tlb_inv_asid = (void *)binding->addr[BTM_SYM_TLB_INV_ASID];
+	if (cd_table)
+		return provider_init_in_place(binding);
 	drv.domain_alloc = (void *)binding->addr[BTM_SYM_DOMAIN_ALLOC];
 	drv.set_pasid = drv.invs ? NULL :
 			(void *)binding->addr[BTM_SYM_SET_PASID];
 	drv.set_pasid_old = drv.invs ?
 			    (void *)binding->addr[BTM_SYM_SET_PASID] : NULL;
-	drv.tlb_inv_asid = (void *)binding->addr[BTM_SYM_TLB_INV_ASID];
 	if (!drv.domain_alloc || !(drv.set_pasid || drv.set_pasid_old) ||
 	    (!drv.invs && !drv.tlb_inv_asid))
 		return -ENOENT;
@@ -517,9 +735,11 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 			 const struct inv_smmu *inv, bool btm)
 {
 	struct reown r = { .iommu = iommu, .check_only = true };
+	bool in_place = drv.ops;
+	bool listed = false;
 	int ret;
 
-	if (!drv.domain_alloc)
+	if (!drv.domain_alloc && !in_place)
 		return -EOPNOTSUPP;
 	ret = asid_alloc_init(&p->aa, asid_bits, &provider_alloc_ops);
 	if (ret)
@@ -530,36 +750,44 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 	p->btm = btm;
 	p->orig = iommu->ops;
 	p->counts = alloc_percpu(struct inv_counts);
-	p->ops = kmemdup(p->orig, sizeof(*p->ops), GFP_KERNEL);
-	if (!p->ops || !p->counts) {
-		ret = -ENOMEM;
+	p->ops = in_place ? drv.ops : kmemdup(p->orig, sizeof(*p->ops),
+					      GFP_KERNEL);
+	if (!p->ops || !p->counts || (in_place && p->orig != drv.ops)) {
+		ret = p->ops && p->counts ? -EINVAL : -ENOMEM;
 		goto err;
 	}
-	btm_ops_set_sva_alloc(p->ops, btm_sva_domain_alloc);
+	if (!in_place)
+		btm_ops_set_sva(p->ops, &btm_sva_entries);
 
 	mutex_lock(&install_lock);
 	ret = reown_all(&r);
 	if (!ret && r.busy)
 		ret = -EBUSY;
 	if (!ret) {
-		/* Listed first: a domain allocated through the copy finds it. */
+		/* Listed first: a domain allocated through the ops finds it. */
 		mutex_lock(&providers_lock);
 		list_add(&p->node, &providers);
 		mutex_unlock(&providers_lock);
+		listed = true;
+	}
+	if (!ret && in_place && !drv.patched++)
+		btm_ops_set_sva(drv.ops, &btm_sva_entries);
+	if (!ret && !in_place) {
 		WRITE_ONCE(iommu->ops, p->ops);
 		r = (struct reown){ .iommu = iommu, .from = p->orig,
 				    .to = p->ops };
 		ret = reown_all(&r);
 	}
 	mutex_unlock(&install_lock);
-	if (ret && iommu->ops == p->ops) {
+	if (ret && listed) {
 		btm_provider_remove(p);
 		return ret;
 	}
 	if (!ret)
 		return 0;
 err:
-	kfree(p->ops);
+	if (!in_place)
+		kfree(p->ops);
 	free_percpu(p->counts);
 	asid_alloc_destroy(&p->aa);
 	return ret;
@@ -587,10 +815,12 @@ int btm_provider_remove(struct btm_provider *p)
 	list_del(&p->node);
 	mutex_unlock(&providers_lock);
 	/*
-	 * Only the ops this provider put there: if another copy was installed
-	 * over it since, putting the driver's back would bypass that one.
+	 * Only the entries this provider put there: if another module
+	 * changed them since, putting the driver's back would bypass it.
 	 */
-	if (!WARN_ON(p->iommu->ops != p->ops)) {
+	if (drv.ops && !--drv.patched && !WARN_ON(!btm_provider_hooks(drv.ops)))
+		btm_ops_set_sva(drv.ops, &drv.orig);
+	if (!drv.ops && !WARN_ON(p->iommu->ops != p->ops)) {
 		WRITE_ONCE(p->iommu->ops, p->orig);
 		reown_all(&r);
 	}
@@ -607,6 +837,24 @@ int btm_provider_remove(struct btm_provider *p)
 	free_percpu(p->counts);
 	asid_alloc_destroy(&p->aa);
 	return 0;
+}
+
+/**
+ * btm_provider_hooks() - do these ops allocate SVA domains through the
+ * provider?
+ * @ops: iommu_ops, the driver's or a copy
+ *
+ * Return: true when @ops's SVA domain allocation is the provider's.
+ */
+bool btm_provider_hooks(const struct iommu_ops *ops)
+{
+	struct btm_sva_entries now = {};
+
+	btm_ops_get_sva(ops, &now);
+	return BTM_SVA_MM_AT_ATTACH ?
+	       now.alloc_by_type == btm_domain_alloc_by_type &&
+	       now.remove_pasid == btm_remove_dev_pasid :
+	       now.alloc_sva == btm_sva_domain_alloc;
 }
 
 /**
@@ -636,7 +884,8 @@ void btm_provider_counts(struct btm_provider *p, struct inv_counts *sum)
  * @asid: set to its ASID
  * @shared: set to whether it is its mm's CPU ASID
  *
- * Return: 0, or -ENOENT when @domain is not the provider's.
+ * Return: 0, or -ENOENT when @domain is not the provider's or, on 6.2 to
+ * 6.9, not attached yet (it has no ASID before).
  */
 int btm_sva_domain_asid(struct iommu_domain *domain, u16 *asid, bool *shared)
 {
@@ -644,6 +893,9 @@ int btm_sva_domain_asid(struct iommu_domain *domain, u16 *asid, bool *shared)
 
 	mutex_lock(&providers_lock);
 	sva = sva_of(domain);
+	/* Pairs with sva_setup(): a provider set means the ASID is. */
+	if (sva && !smp_load_acquire(&sva->p))
+		sva = NULL;
 	if (sva) {
 		*asid = sva->asid;
 		*shared = sva->shared;
@@ -668,6 +920,9 @@ int btm_sva_domain_cd(struct iommu_domain *domain, __le64 *cd)
 
 	mutex_lock(&providers_lock);
 	sva = sva_of(domain);
+	/* Pairs with sva_setup(): a provider set means the ASID is. */
+	if (sva && !smp_load_acquire(&sva->p))
+		sva = NULL;
 	ret = sva ? btm_sva_build_cd(sva, full) : -ENOENT;
 	mutex_unlock(&providers_lock);
 	if (!ret)

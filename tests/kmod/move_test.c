@@ -134,6 +134,7 @@ static int put_on_asid(struct asid_alloc *aa, struct iommu_domain *domain,
  * An SVA domain from the provider, through the ops the device now has: on
  * the CPU ASID, with an ASET=0 CD for it, holding a module reference; its
  * attach fails cleanly (QEMU's SMMU has no substreams); free gives all back.
+ * (On 6.2 to 6.9 the ASID comes with that first attach.)
  * With @dma_domain on the CPU ASID first, the allocation must move it.
  */
 static void sva_domain(struct btm_provider *p, struct device *dev,
@@ -153,12 +154,18 @@ static void sva_domain(struct btm_provider *p, struct device *dev,
 	int ret;
 
 	domain = btm_ops_sva_alloc(ops_of(dev), dev, mm);
+	/*
+	 * QEMU's SMMU has no substreams: an attach fails cleanly. On 6.2 to
+	 * 6.9 the failed attach is still the domain's first, which sets it up
+	 * (those kernels tell a domain its mm only after allocating it).
+	 */
+	ret = IS_ERR(domain) ? PTR_ERR(domain) : btm_set_dev_pasid(domain, dev, 1);
 	/* With LPA2 (TCR_EL1.DS) the SMMU cannot walk the CPU's tables. */
 	if (read_sysreg(tcr_el1) & KTEST_TCR_DS) {
 		snprintf(name, sizeof(name), "%s-refused-for-lpa2", tag);
-		check(name, PTR_ERR(domain) == -EOPNOTSUPP,
-		      "domain_alloc_sva() gave %ld on a CPU using LPA2",
-		      PTR_ERR(domain));
+		check(name, ret == -EOPNOTSUPP,
+		      "the SVA domain's allocation and first attach gave %d on a CPU using LPA2",
+		      ret);
 		if (!IS_ERR(domain))
 			domain->ops->free(domain);
 		return;
@@ -167,6 +174,10 @@ static void sva_domain(struct btm_provider *p, struct device *dev,
 	check(name, !IS_ERR(domain), "error %ld", PTR_ERR(domain));
 	if (IS_ERR(domain))
 		return;
+	snprintf(name, sizeof(name), "%s-attach-refused", tag);
+	check(name, ret == -EINVAL,
+	      "set_dev_pasid() returned %d for PASID 1 of a device with %u PASIDs",
+	      ret, btm_dev_max_pasids(dev));
 	ret = btm_sva_domain_asid(domain, &asid, &shared);
 	snprintf(name, sizeof(name), "%s-cpu-asid", tag);
 	check(name, !ret && shared && asid == cpu_asid,
@@ -199,11 +210,6 @@ static void sva_domain(struct btm_provider *p, struct device *dev,
 		pr_info("the disk's domain gave CPU ASID %u to the SVA domain and runs on ASID %u\n",
 			cpu_asid, now);
 	}
-	ret = btm_set_dev_pasid(domain, dev, 1);
-	snprintf(name, sizeof(name), "%s-attach-refused", tag);
-	check(name, ret == -EINVAL,
-	      "set_dev_pasid() returned %d for PASID 1 of a device with %u PASIDs",
-	      ret, btm_dev_max_pasids(dev));
 	domain->ops->free(domain);
 	/* The domain itself goes once its notifier's grace period is over. */
 	btm_notifier_exit();
@@ -283,8 +289,10 @@ static void check_provider(struct device *dev, bool installed)
 
 	check(installed ? "provider-installed" : "provider-removed",
 	      ops_of(dev) == want && domain &&
-	      btm_domain_owned_by(domain, want),
-	      "device ops %ps, want %ps", ops_of(dev), want);
+	      btm_domain_owned_by(domain, want) &&
+	      btm_provider_hooks(ops_of(dev)) == installed,
+	      "device ops %ps, want %ps; SVA allocation through the provider: %d",
+	      ops_of(dev), want, btm_provider_hooks(ops_of(dev)));
 }
 
 /**

@@ -120,10 +120,17 @@ static ssize_t sva_bind(struct file *file, const char __user *ubuf,
 	}
 	bind->domain = btm_ops_sva_alloc(dev->iommu->iommu_dev->ops, dev,
 					 current->mm);
-	if (IS_ERR(bind->domain)) {
-		ret = PTR_ERR(bind->domain);
+	/*
+	 * A first attach, which QEMU's SMMU (no substreams) refuses: on 6.2
+	 * to 6.9 it sets the domain up, its ASID and notifier.
+	 */
+	ret = IS_ERR(bind->domain) ? PTR_ERR(bind->domain) :
+	      btm_set_dev_pasid(bind->domain, dev, 1);
+	if (ret != -EINVAL) {
+		if (!IS_ERR(bind->domain))
+			bind->domain->ops->free(bind->domain);
 		kfree(bind);
-		return ret;
+		return ret ?: -EIO;
 	}
 	if (btm) {
 		pr_warn("marking the SMMU BTM-active for a test, which it is not: tainting\n");

@@ -98,12 +98,52 @@ static void test_faulting_cd(void **state)
 	assert_int_equal(cd[3], orig[3]);
 }
 
+/*
+ * What the 6.2 to 6.9 driver's CD writer makes of a context descriptor's
+ * tcr, restated from its source: word 0 is the tcr with V (31), R (45),
+ * A (46), AA64 (41) and the ASID (63:48) added, ASET (47) when the
+ * descriptor has no mm, and S (44) for a stalling domain.
+ */
+static u64 driver_cd0(u64 tcr, u16 asid, bool has_mm, bool stall)
+{
+	return tcr | 1ULL << 31 | 1ULL << 45 | 1ULL << 46 | 1ULL << 41 |
+	       (u64)asid << 48 | (has_mm ? 0 : 1ULL << 47) |
+	       (stall ? 1ULL << 44 : 0);
+}
+
+/* The tcr given to that writer makes it write exactly the encoded word. */
+static void test_ctx_tcr_round_trip(void **state)
+{
+	struct smmu_sva_cd p = shared;
+	u64 cd[4], tcr;
+
+	(void)state;
+	smmu_encode_sva_cd(cd, &shared);
+	tcr = smmu_cd0_ctx_tcr(cd[0]);
+	/* None of the bits the writer adds itself. */
+	assert_int_equal(bits(tcr, 31, 31), 0);
+	assert_int_equal(bits(tcr, 63, 44), 0);
+	assert_int_equal(driver_cd0(tcr, 0x2a5, true, false), cd[0]);
+
+	p.shared = false;
+	p.stall = true;
+	smmu_encode_sva_cd(cd, &p);
+	tcr = smmu_cd0_ctx_tcr(cd[0]);
+	assert_int_equal(bits(tcr, 63, 44), 0);
+	assert_int_equal(driver_cd0(tcr, 0x2a5, false, true), cd[0]);
+	/* The translation fields survive. */
+	assert_int_equal(bits(tcr, 5, 0), bits(cd[0], 5, 0));
+	assert_int_equal(bits(tcr, 34, 32), bits(cd[0], 34, 32));
+	assert_int_equal(bits(tcr, 30, 30), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_cd),
 		cmocka_unit_test(test_private_cd_and_options),
 		cmocka_unit_test(test_faulting_cd),
+		cmocka_unit_test(test_ctx_tcr_round_trip),
 	};
 
 	return cmocka_run_group_tests_name("smmu_cd", tests, NULL, NULL);

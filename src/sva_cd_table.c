@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * 6.2 to 6.9: where the provider's SVA CDs live.
+ *
+ * Those drivers keep one CD table per stage-1 DMA domain, shared by the
+ * domain's masters, and put a device's SVA CDs in it at their PASIDs:
+ * arm_smmu_write_ctx_desc() writes a CD from a struct arm_smmu_ctx_desc
+ * (whole into a free slot; NULL clears it; the driver's quiet_cd keeps it
+ * valid with walks disabled) and sends CMD_CFGI_CD for every master of the
+ * domain, then a sync. The provider does the same with a context
+ * descriptor of its own, built on the stack from the CD smmu-btm encodes,
+ * that the driver never keeps: its ASID xarray holds only a reserved entry
+ * for the ASID.
+ *
+ * The masters of a group share the DMA domain, so a group's PASID is one
+ * CD, counted by its users. The list of attachments is written under the
+ * SVA domain's attach_lock and read by the notifier under RCU.
+ */
+/* Not KBUILD_MODNAME: the test module links this file too. */
+#define pr_fmt(fmt) "smmu_btm: " fmt
+
+#include <linux/bitfield.h>
+#include <linux/device.h>
+#include <linux/iommu.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "driver_domain.h"
+#include "generated/layout.h"
+#include "smmu_cd.h"
+#include "sva_cd_table.h"
+#include "sva_notifier.h"
+#include "sva_provider.h"
+
+struct arm_smmu_domain;
+
+/* The sizes this generation has (-1 in the layout elsewhere): 0 there. */
+#define CTX_DESC_BYTES	(BTM_SIZEOF_arm_smmu_ctx_desc > 0 ? \
+			 BTM_SIZEOF_arm_smmu_ctx_desc : 0)
+#define CTX_DESC_MAX	64
+static_assert(CTX_DESC_BYTES <= CTX_DESC_MAX);
+
+static struct {
+	int (*write_ctx_desc)(struct arm_smmu_domain *smmu_domain, int ssid,
+			      void *cd);
+	void *quiet_cd;
+} drv;
+
+/**
+ * btm_cdt_init() - resolve the driver's CD writer and its quiet CD
+ * @binding: the validated binding, of a 6.2 to 6.9 driver
+ *
+ * Return: 0, or -ENOENT when the binding lacks them.
+ */
+int btm_cdt_init(const struct btm_binding *binding)
+{
+	drv.write_ctx_desc = (void *)binding->addr[BTM_SYM_WRITE_CTX_DESC];
+	drv.quiet_cd = (void *)binding->addr[BTM_SYM_QUIET_CD];
+	return drv.write_ctx_desc && drv.quiet_cd ? 0 : -ENOENT;
+}
+
+/* The stage-1 DMA domain the device @dev is attached to, or NULL. */
+static void *dma_domain_of(struct device *dev)
+{
+	void *master = dev_iommu_priv_get(dev);
+	void *dma;
+
+	if (!master)
+		return NULL;
+	dma = *(void **)BTM_AT(master, BTM_OFF_arm_smmu_master__domain);
+	if (!dma || !domain_smmu(dma) ||
+	    *(u32 *)BTM_AT(dma, BTM_OFF_arm_smmu_domain__stage) !=
+	    BTM_ENUM_ARM_SMMU_DOMAIN_S1)
+		return NULL;
+	return dma;
+}
+
+/* @sva's attachment at @pasid in @dma's table (NULL: in any table). */
+static struct btm_sva_attach *find(struct btm_sva *sva, void *dma, u32 pasid)
+{
+	struct btm_sva_attach *at;
+
+	lockdep_assert_held(&sva->attach_lock);
+	list_for_each_entry(at, &sva->attached, node)
+		if ((!dma || at->dma == dma) && at->pasid == pasid)
+			return at;
+	return NULL;
+}
+
+/**
+ * btm_cdt_attach() - put an SVA domain's CD at a device's PASID
+ * @sva: the provider's SVA domain, its ASID set
+ * @dev: the device; its DMA domain's CD table takes the CD
+ * @pasid: checked against the device's PASIDs by the caller
+ * @cd: the CD's four words, as smmu_encode_sva_cd() made them
+ *
+ * Context: process; @sva's attach_lock held; the mm is held by a user.
+ * Return: 0; -EINVAL when the device has no stage-1 DMA domain (an
+ * identity or stage-2 domain has no CD table); or the writer's error.
+ */
+int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
+		   const u64 cd[4])
+{
+	u64 ctx[CTX_DESC_MAX / 8] = {};
+	struct btm_sva_attach *at;
+	void *dma;
+	int ret;
+
+	lockdep_assert_held(&sva->attach_lock);
+	dma = dma_domain_of(dev);
+	if (!dma)
+		return -EINVAL;
+	at = find(sva, dma, pasid);
+	if (at) {
+		at->users++;
+		return 0;
+	}
+	at = kzalloc(sizeof(*at), GFP_KERNEL);
+	if (!at)
+		return -ENOMEM;
+	/* The driver writes ASET 0 exactly for a descriptor with an mm. */
+	*(u16 *)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__asid) =
+		FIELD_GET(SMMU_CD0_ASID, cd[0]);
+	*(u64 *)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__tcr) =
+		smmu_cd0_ctx_tcr(cd[0]);
+	*(u64 *)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__ttbr) = cd[1];
+	*(u64 *)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__mair) = cd[3];
+	*(struct mm_struct **)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__mm) =
+		cd[0] & SMMU_CD0_ASET ? NULL : sva->mm;
+	ret = drv.write_ctx_desc(dma, pasid, ctx);
+	if (ret) {
+		kfree(at);
+		return ret;
+	}
+	at->dma = dma;
+	at->pasid = pasid;
+	at->users = 1;
+	list_add_rcu(&at->node, &sva->attached);
+	return 0;
+}
+
+/**
+ * btm_cdt_detach() - take an SVA domain's CD off a device's PASID
+ * @sva: the provider's SVA domain
+ * @dev: the device
+ * @pasid: the PASID
+ *
+ * Nothing when @sva is not attached there (the core also calls this for a
+ * device whose attach failed). The last user clears the CD, then the ASID
+ * and the ATCs are invalidated, the attachment still listed so that the
+ * ATC invalidation covers it.
+ *
+ * Context: process; @sva's attach_lock held.
+ */
+void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid)
+{
+	struct btm_sva_attach *at;
+
+	lockdep_assert_held(&sva->attach_lock);
+	/*
+	 * By PASID alone: an SVA domain of these kernels serves one device's
+	 * group, all of whose masters share a DMA domain; and should that
+	 * domain have been changed under the PASID, the CD to clear is in the
+	 * table it was written to.
+	 */
+	at = find(sva, NULL, pasid);
+	if (!at || --at->users)
+		return;
+	drv.write_ctx_desc(at->dma, pasid, NULL);
+	btm_sva_flush(sva);
+	list_del_rcu(&at->node);
+	kfree_rcu(at, rcu);
+}
+
+/**
+ * btm_cdt_quiesce() - make every CD of an SVA domain fault
+ * @sva: the provider's SVA domain, whose mm is exiting
+ *
+ * Each CD stays valid (no bad-CD events for late DMA) with TTB0 walks
+ * disabled: the driver's own quiet CD.
+ *
+ * Context: process (the notifier's release).
+ */
+void btm_cdt_quiesce(struct btm_sva *sva)
+{
+	struct btm_sva_attach *at;
+
+	mutex_lock(&sva->attach_lock);
+	list_for_each_entry(at, &sva->attached, node)
+		drv.write_ctx_desc(at->dma, at->pasid, drv.quiet_cd);
+	mutex_unlock(&sva->attach_lock);
+}
