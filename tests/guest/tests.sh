@@ -234,14 +234,14 @@ slab_kb() {
 # The in-guest test module's checks, each reported as ktest/<name> (once,
 # though insmod may try a failing load twice). The load must succeed exactly
 # when every check passed.
-# On 6.10+ drivers the test module also moves the disk's DMA domain to a
+# On 6.2+ drivers the test module also moves the disk's DMA domain to a
 # fresh ASID 1,000 times while both of its functions (/dev/vda, /dev/vdb:
 # two masters of the one domain) are read and checksummed here in loops,
 # each read after dropping the page cache, so through DMA.
 run_ktest() {
 	moves=0
 	case "$ARG_drvgen" in
-	*-domain | *-invs) moves=1000 ;;
+	*-shared-cd | *-domain | *-invs) moves=1000 ;;
 	esac
 	rm -f /tmp/sums /tmp/stop-reader
 	if [ "$moves" -gt 0 ]; then
@@ -302,7 +302,7 @@ remove_rescan() {
 	[ "$sum" = "$ARG_md5" ] || fail "disk md5 $sum after the rescan, host wrote $ARG_md5"
 }
 
-# 6.10+: with the SVA provider installed on the disk's SMMU (the test module
+# 6.2+: with the SVA provider installed on the disk's SMMU (the test module
 # leaves it so), the disk is removed and rescanned; then the module is
 # unloaded, which puts the driver's ops back and re-owns the rescanned
 # disk's domains, and the disk is removed and rescanned again.
@@ -344,7 +344,7 @@ tlbloop_run() { # MODE ITERATIONS
 	done
 }
 
-# 6.10+: the invalidation shim. With the provider left on the disk's SMMU,
+# 6.2+: the invalidation shim. With the provider left on the disk's SMMU,
 # tlbloop gives its mm an SVA domain and munmaps and mprotects in a loop.
 # stock: every invalidation sends the stock TLBIs and a CMD_SYNC, and the
 # SMMU's command queue consumed exactly what the counters say were sent.
@@ -402,11 +402,21 @@ t_shim_routes() {
 	rmmod smmu_btm_ktest || fail "the test module did not unload"
 }
 
+# What the driver holds that smmu-btm may touch: its ASIDs in use, its
+# feature word and the live CR2, as the status file shows them.
+driver_state() {
+	insmod /smmu_btm.ko || { echo "insmod failed"; return; }
+	echo "asids '$(status_value driver.asids)' features $(status_value smmu0.driver_features) cr2 '$(status_value smmu0.cr2)'"
+	rmmod smmu_btm
+}
+
 # With test_btm_active=1 (taints), smmu_btm.ko uses QEMU's SMMU as if BTM
-# were on, without writing a register: on 6.10+ it installs its provider
+# were on, without writing a register: on 6.2+ it installs its provider
 # there, the disk keeps working through a remove and rescan, and unload
-# puts everything back; before 6.10 it reports the failure and stays off.
+# puts everything back (the driver's ASIDs, feature word and CR2 read the
+# same after as before); on 6.1 it reports the failure and stays off.
 t_test_btm_active() {
+	before=$(driver_state)
 	insmod /smmu_btm.ko test_btm_active=1 || fail "insmod test_btm_active=1 failed"
 	sed 's/^/SMMUBTM-STATUS /' "$status_file" | grep -E 'btm_state|provider|sva_domains|invalidations|ptm|cr2'
 	s=$(status_value smmu0.btm_state) p=$(status_value smmu0.provider)
@@ -414,7 +424,7 @@ t_test_btm_active() {
 	c=$(status_value smmu0.cr2)
 	[ $(($(cat /proc/sys/kernel/tainted) & 64)) = 64 ] || fail "test_btm_active=1 did not taint"
 	case "$ARG_drvgen" in
-	*-domain | *-invs)
+	*-shared-cd | *-domain | *-invs)
 		# QEMU's PTM is 1: the shim must keep sending the stock TLBIs.
 		[ "$s" = active ] && [ "$p" = "installed, stock TLBIs (PTM is 1)" ] ||
 			{ rmmod smmu_btm; fail "btm_state '$s', provider '$p'"; return; }
@@ -434,6 +444,8 @@ t_test_btm_active() {
 	rmmod smmu_btm || fail "rmmod failed"
 	sum=$(disk_md5)
 	[ "$sum" = "$ARG_md5" ] || fail "disk md5 $sum after unload, host wrote $ARG_md5"
+	after=$(driver_state)
+	[ "$after" = "$before" ] || fail "the driver's state after unload: $after; before: $before"
 }
 
 run_all() {
@@ -464,7 +476,7 @@ run_all() {
 	run_test disk-after-unload t_disk_after_unload
 	run_ktest
 	case "$ARG_drvgen" in
-	*-domain | *-invs)
+	*-shared-cd | *-domain | *-invs)
 		run_test provider-remove-rescan t_provider_remove_rescan
 		run_test failed-load-leaves-nothing t_failed_load_leaves_nothing
 		# Last: these taint the kernel, which t_enable_force checks for.
