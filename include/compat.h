@@ -97,33 +97,10 @@ static inline int btm_ops_set_dev_pasid(const struct iommu_domain_ops *ops,
 	return ops->set_dev_pasid(domain, dev, pasid, NULL);
 }
 
-static inline struct iommu_domain *
-btm_driver_sva_domain(const struct btm_sva_entries *e)
-{
-	return NULL;
-}
-
 static inline void btm_ops_get_sva(const struct iommu_ops *ops,
 				   struct btm_sva_entries *e)
 {
 	e->alloc_sva = ops->domain_alloc_sva;
-}
-
-/* Not called: only 6.2 to 6.9 tell an SVA domain its mm after allocating. */
-static inline struct mm_struct *btm_sva_domain_mm(struct iommu_domain *domain)
-{
-	return NULL;
-}
-
-static inline bool btm_type_is_sva(unsigned int type)
-{
-	return false;
-}
-
-static inline struct iommu_domain *btm_dev_pasid_sva(struct device *dev,
-						     ioasid_t pasid)
-{
-	return NULL;
 }
 #elif defined(HAVE_SVA_DOMAIN_BY_TYPE)
 #define BTM_HAVE_SVA_DOMAIN_API	true
@@ -172,35 +149,11 @@ static inline int btm_ops_set_dev_pasid(const struct iommu_domain_ops *ops,
 	return ops->set_dev_pasid(domain, dev, pasid);
 }
 
-/* A bare SVA domain of the driver, for its ops; NULL without its SVA. */
-static inline struct iommu_domain *
-btm_driver_sva_domain(const struct btm_sva_entries *e)
-{
-	return e->alloc_by_type(IOMMU_DOMAIN_SVA);
-}
-
 static inline void btm_ops_get_sva(const struct iommu_ops *ops,
 				   struct btm_sva_entries *e)
 {
 	e->alloc_by_type = ops->domain_alloc;
 	e->remove_pasid = ops->remove_dev_pasid;
-}
-
-/* 6.2 to 6.9: an SVA domain's mm, and the SVA domain on a device's PASID. */
-static inline struct mm_struct *btm_sva_domain_mm(struct iommu_domain *domain)
-{
-	return domain->mm;
-}
-
-static inline bool btm_type_is_sva(unsigned int type)
-{
-	return type == IOMMU_DOMAIN_SVA;
-}
-
-static inline struct iommu_domain *btm_dev_pasid_sva(struct device *dev,
-						     ioasid_t pasid)
-{
-	return iommu_get_domain_for_dev_pasid(dev, pasid, IOMMU_DOMAIN_SVA);
 }
 #else
 #define BTM_HAVE_SVA_DOMAIN_API	false
@@ -235,18 +188,46 @@ static inline int btm_ops_set_dev_pasid(const struct iommu_domain_ops *ops,
 	return -EOPNOTSUPP;
 }
 
-static inline struct iommu_domain *
-btm_driver_sva_domain(const struct btm_sva_entries *e)
-{
-	return NULL;
-}
-
 static inline void btm_ops_get_sva(const struct iommu_ops *ops,
 				   struct btm_sva_entries *e)
 {
 }
+#endif
 
-/* Not called: only 6.2 to 6.9 tell an SVA domain its mm after allocating. */
+static inline int btm_set_dev_pasid(struct iommu_domain *domain,
+				    struct device *dev, ioasid_t pasid)
+{
+	return btm_ops_set_dev_pasid(domain->ops, domain, dev, pasid);
+}
+
+/*
+ * 6.2 to 6.9 only: an SVA domain's mm (set by the core after allocation),
+ * whether a type asks for one, the SVA domain on a device's PASID, and a
+ * bare SVA domain of the driver, for its ops (NULL without its SVA).
+ */
+#ifdef HAVE_SVA_DOMAIN_BY_TYPE
+static inline struct mm_struct *btm_sva_domain_mm(struct iommu_domain *domain)
+{
+	return domain->mm;
+}
+
+static inline bool btm_type_is_sva(unsigned int type)
+{
+	return type == IOMMU_DOMAIN_SVA;
+}
+
+static inline struct iommu_domain *btm_dev_pasid_sva(struct device *dev,
+						     ioasid_t pasid)
+{
+	return iommu_get_domain_for_dev_pasid(dev, pasid, IOMMU_DOMAIN_SVA);
+}
+
+static inline struct iommu_domain *
+btm_driver_sva_domain(const struct btm_sva_entries *e)
+{
+	return e->alloc_by_type(IOMMU_DOMAIN_SVA);
+}
+#else
 static inline struct mm_struct *btm_sva_domain_mm(struct iommu_domain *domain)
 {
 	return NULL;
@@ -262,13 +243,13 @@ static inline struct iommu_domain *btm_dev_pasid_sva(struct device *dev,
 {
 	return NULL;
 }
-#endif
 
-static inline int btm_set_dev_pasid(struct iommu_domain *domain,
-				    struct device *dev, ioasid_t pasid)
+static inline struct iommu_domain *
+btm_driver_sva_domain(const struct btm_sva_entries *e)
 {
-	return btm_ops_set_dev_pasid(domain->ops, domain, dev, pasid);
+	return NULL;
 }
+#endif
 
 /* The PASIDs a device supports: dev_iommu.max_pasids from 6.2. */
 #ifdef HAVE_DEV_IOMMU_MAX_PASIDS

@@ -19,6 +19,8 @@ struct device;
  * struct btm_sva_attach - an SVA domain's CD in one DMA domain's CD table
  * @node: entry in the SVA domain's list of attachments (RCU: the notifier
  *	  reads it)
+ * @all: entry in the list of every attachment of every SVA domain
+ * @sva: the SVA domain
  * @dma: the driver's DMA domain whose CD table holds the CD
  * @pasid: the CD's SSID there
  * @users: devices attached through it (the masters of a group share the
@@ -27,6 +29,8 @@ struct device;
  */
 struct btm_sva_attach {
 	struct list_head node;
+	struct list_head all;
+	struct btm_sva *sva;
 	void *dma;
 	u32 pasid;
 	unsigned int users;

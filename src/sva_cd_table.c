@@ -13,8 +13,11 @@
  * for the ASID.
  *
  * The masters of a group share the DMA domain, so a group's PASID is one
- * CD, counted by its users. The list of attachments is written under the
- * SVA domain's attach_lock and read by the notifier under RCU.
+ * CD, counted by its users; a slot another SVA domain holds is refused.
+ * Every CD write takes cdt_lock: the driver serialises its own with its
+ * SVA mutex (the writer may allocate a leaf table). An SVA domain's list of
+ * attachments is written under its attach_lock and cdt_lock, and read by
+ * the notifier under RCU.
  */
 /* Not KBUILD_MODNAME: the test module links this file too. */
 #define pr_fmt(fmt) "smmu_btm: " fmt
@@ -49,6 +52,9 @@ static struct {
 	void *quiet_cd;
 } drv;
 
+static DEFINE_MUTEX(cdt_lock);
+static LIST_HEAD(all_attached);
+
 /**
  * btm_cdt_init() - resolve the driver's CD writer and its quiet CD
  * @binding: the validated binding, of a 6.2 to 6.9 driver
@@ -62,13 +68,19 @@ int btm_cdt_init(const struct btm_binding *binding)
 	return drv.write_ctx_desc && drv.quiet_cd ? 0 : -ENOENT;
 }
 
-/* The stage-1 DMA domain the device @dev is attached to, or NULL. */
-static void *dma_domain_of(struct device *dev)
+/*
+ * The stage-1 DMA domain the device @dev is attached to, or NULL; with
+ * @sva_enabled, NULL also where the device's driver has not enabled SVA,
+ * which keeps the driver from changing that domain while it is bound.
+ */
+static void *dma_domain_of(struct device *dev, bool sva_enabled)
 {
 	void *master = dev_iommu_priv_get(dev);
 	void *dma;
 
-	if (!master)
+	if (!master || (sva_enabled &&
+			!READ_ONCE(*(bool *)BTM_AT(master,
+				BTM_OFF_arm_smmu_master__sva_enabled))))
 		return NULL;
 	dma = *(void **)BTM_AT(master, BTM_OFF_arm_smmu_master__domain);
 	if (!dma || !domain_smmu(dma) ||
@@ -78,14 +90,26 @@ static void *dma_domain_of(struct device *dev)
 	return dma;
 }
 
-/* @sva's attachment at @pasid in @dma's table (NULL: in any table). */
-static struct btm_sva_attach *find(struct btm_sva *sva, void *dma, u32 pasid)
+/* The attachment at @pasid in @dma's table (NULL: in any table). */
+static struct btm_sva_attach *find(void *dma, u32 pasid)
 {
 	struct btm_sva_attach *at;
 
-	lockdep_assert_held(&sva->attach_lock);
-	list_for_each_entry(at, &sva->attached, node)
+	lockdep_assert_held(&cdt_lock);
+	list_for_each_entry(at, &all_attached, all)
 		if ((!dma || at->dma == dma) && at->pasid == pasid)
+			return at;
+	return NULL;
+}
+
+/* @sva's attachment at @pasid, in whichever table. */
+static struct btm_sva_attach *find_own(struct btm_sva *sva, u32 pasid)
+{
+	struct btm_sva_attach *at;
+
+	lockdep_assert_held(&cdt_lock);
+	list_for_each_entry(at, &sva->attached, node)
+		if (at->pasid == pasid)
 			return at;
 	return NULL;
 }
@@ -98,8 +122,10 @@ static struct btm_sva_attach *find(struct btm_sva *sva, void *dma, u32 pasid)
  * @cd: the CD's four words, as smmu_encode_sva_cd() made them
  *
  * Context: process; @sva's attach_lock held; the mm is held by a user.
- * Return: 0; -EINVAL when the device has no stage-1 DMA domain (an
- * identity or stage-2 domain has no CD table); or the writer's error.
+ * Return: 0; -ENODEV when the device has no stage-1 DMA domain (an
+ * identity or stage-2 domain has no CD table) or its driver did not
+ * enable SVA; -EBUSY when another SVA domain holds that slot; or the
+ * writer's error.
  */
 int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 		   const u64 cd[4])
@@ -107,20 +133,33 @@ int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 	u64 ctx[CTX_DESC_MAX / 8] = {};
 	struct btm_sva_attach *at;
 	void *dma;
-	int ret;
+	int ret = 0;
 
 	lockdep_assert_held(&sva->attach_lock);
-	dma = dma_domain_of(dev);
+	dma = dma_domain_of(dev, true);
 	if (!dma)
-		return -EINVAL;
-	at = find(sva, dma, pasid);
+		return -ENODEV;
+	mutex_lock(&cdt_lock);
+	at = find(dma, pasid);
 	if (at) {
-		at->users++;
-		return 0;
+		if (at->sva == sva)
+			at->users++;
+		else
+			ret = -EBUSY;
+		goto out;
 	}
 	at = kzalloc(sizeof(*at), GFP_KERNEL);
-	if (!at)
-		return -ENOMEM;
+	if (!at) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	at->sva = sva;
+	at->dma = dma;
+	at->pasid = pasid;
+	at->users = 1;
+	/* Listed first: an invalidation from now on covers its ATCs. */
+	list_add(&at->all, &all_attached);
+	list_add_rcu(&at->node, &sva->attached);
 	/* The driver writes ASET 0 exactly for a descriptor with an mm. */
 	*(u16 *)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__asid) =
 		FIELD_GET(SMMU_CD0_ASID, cd[0]);
@@ -132,14 +171,13 @@ int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 		cd[0] & SMMU_CD0_ASET ? NULL : sva->mm;
 	ret = drv.write_ctx_desc(dma, pasid, ctx);
 	if (ret) {
-		kfree(at);
-		return ret;
+		list_del(&at->all);
+		list_del_rcu(&at->node);
+		kfree_rcu(at, rcu);
 	}
-	at->dma = dma;
-	at->pasid = pasid;
-	at->users = 1;
-	list_add_rcu(&at->node, &sva->attached);
-	return 0;
+out:
+	mutex_unlock(&cdt_lock);
+	return ret;
 }
 
 /**
@@ -160,18 +198,27 @@ void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid)
 	struct btm_sva_attach *at;
 
 	lockdep_assert_held(&sva->attach_lock);
+	mutex_lock(&cdt_lock);
 	/*
 	 * By PASID alone: an SVA domain of these kernels serves one device's
-	 * group, all of whose masters share a DMA domain; and should that
-	 * domain have been changed under the PASID, the CD to clear is in the
-	 * table it was written to.
+	 * group, all of whose masters share a DMA domain.
 	 */
-	at = find(sva, NULL, pasid);
-	if (!at || --at->users)
+	at = find_own(sva, pasid);
+	if (!at || --at->users) {
+		mutex_unlock(&cdt_lock);
 		return;
-	drv.write_ctx_desc(at->dma, pasid, NULL);
+	}
+	/*
+	 * The domain cannot have changed while SVA was enabled; if the
+	 * device's driver broke that contract, the old table may be gone:
+	 * never write to it.
+	 */
+	if (!WARN_ON_ONCE(dma_domain_of(dev, false) != at->dma))
+		drv.write_ctx_desc(at->dma, pasid, NULL);
 	btm_sva_flush(sva);
+	list_del(&at->all);
 	list_del_rcu(&at->node);
+	mutex_unlock(&cdt_lock);
 	kfree_rcu(at, rcu);
 }
 
@@ -189,7 +236,9 @@ void btm_cdt_quiesce(struct btm_sva *sva)
 	struct btm_sva_attach *at;
 
 	mutex_lock(&sva->attach_lock);
+	mutex_lock(&cdt_lock);
 	list_for_each_entry(at, &sva->attached, node)
 		drv.write_ctx_desc(at->dma, at->pasid, drv.quiet_cd);
+	mutex_unlock(&cdt_lock);
 	mutex_unlock(&sva->attach_lock);
 }

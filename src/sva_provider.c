@@ -52,6 +52,7 @@
 #include <linux/platform_device.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/xarray.h>
 
 #include "compat.h"
@@ -103,6 +104,13 @@ static DEFINE_MUTEX(install_lock);
 static LIST_HEAD(providers);
 static LIST_HEAD(sva_domains);
 
+/*
+ * 6.2 to 6.9: callers inside the entries patched into the driver's ops,
+ * which run module code for every domain allocation and PASID removal
+ * (a domain of the provider holds a module reference; those do not).
+ */
+DEFINE_STATIC_SRCU(entry_srcu);
+
 /* Owner of the ASIDs the driver holds for others, in each allocator. */
 static int foreign;
 
@@ -134,6 +142,52 @@ static struct btm_provider *provider_of(struct iommu_device *iommu)
 }
 
 /* --- the ASID of a new SVA domain --- */
+
+/*
+ * How many SVA domains, of every provider, hold each CPU ASID reserved in
+ * the driver's xarray: that xarray is global to the driver's SMMUs, each
+ * provider's allocator is per SMMU, and a process bound on two SMMUs pins
+ * its ASID in both. The reservation goes with the last of them. Under the
+ * driver's ASID mutex.
+ */
+static DEFINE_XARRAY(cpu_asid_users);
+
+static int cpu_asid_get(struct xarray *xa, u16 asid)
+{
+	void *entry = xa_load(&cpu_asid_users, asid);
+	unsigned long users = entry ? xa_to_value(entry) : 0;
+	int ret;
+
+	lockdep_assert_held(btm_move_asid_lock());
+	if (!users) {
+		ret = xa_reserve(xa, asid, GFP_KERNEL);
+		if (ret)
+			return ret;
+	}
+	ret = xa_err(xa_store(&cpu_asid_users, asid, xa_mk_value(users + 1),
+			      GFP_KERNEL));
+	if (ret && !users)
+		xa_release(xa, asid);
+	return ret;
+}
+
+static void cpu_asid_put(struct xarray *xa, u16 asid)
+{
+	void *entry = xa_load(&cpu_asid_users, asid);
+	unsigned long users = entry ? xa_to_value(entry) : 0;
+
+	lockdep_assert_held(btm_move_asid_lock());
+	if (WARN_ON(!users))
+		return;
+	if (users > 1) {
+		/* Replaces an entry: nothing to allocate, cannot fail. */
+		xa_store(&cpu_asid_users, asid, xa_mk_value(users - 1),
+			 GFP_KERNEL);
+		return;
+	}
+	xa_erase(&cpu_asid_users, asid);
+	xa_release(xa, asid);
+}
 
 /*
  * Give @sva its mm's CPU ASID @cpu (0: none pinned) on @p's SMMU, moving a
@@ -171,8 +225,7 @@ static int sva_take_asid(struct btm_provider *p, struct btm_sva *sva, u16 cpu)
 		}
 	}
 	if (!ret) {
-		/* The first pin of @cpu reserves it in the driver's xarray. */
-		ret = xa_reserve(xa, cpu, GFP_KERNEL);
+		ret = cpu_asid_get(xa, cpu);
 		if (ret) {
 			asid_unpin(&p->aa, cpu);
 		} else {
@@ -214,8 +267,9 @@ static void sva_release_asid(struct btm_sva *sva)
 	if (!sva->shared) {
 		asid_free_private(&p->aa, sva->asid);
 		xa_erase(xa, sva->asid);
-	} else if (asid_unpin(&p->aa, sva->asid) == 0) {
-		xa_release(xa, sva->asid);
+	} else {
+		asid_unpin(&p->aa, sva->asid);
+		cpu_asid_put(xa, sva->asid);
 	}
 }
 
@@ -378,7 +432,8 @@ static int sva_attach_cd_table(struct btm_sva *sva, struct device *dev,
 	unsigned int i;
 	int ret = 0;
 
-	if (!mm)
+	/* Held from before the notifier is registered to after the CD. */
+	if (!mm || !mmget_not_zero(mm))
 		return -EINVAL;
 	mutex_lock(&sva->attach_lock);
 	/*
@@ -388,6 +443,7 @@ static int sva_attach_cd_table(struct btm_sva *sva, struct device *dev,
 	if (!p && !sva->p) {
 		sva->delegated = true;
 		mutex_unlock(&sva->attach_lock);
+		mmput(mm);
 		return drv.sva_ops ? btm_ops_set_dev_pasid(drv.sva_ops,
 							   &sva->domain, dev,
 							   pasid) :
@@ -399,18 +455,14 @@ static int sva_attach_cd_table(struct btm_sva *sva, struct device *dev,
 		ret = -EINVAL;
 	if (!ret && (!pasid || pasid >= btm_dev_max_pasids(dev)))
 		ret = -EINVAL;
-	if (!ret && !mmget_not_zero(sva->mm))
-		ret = -EINVAL;
-	if (ret)
-		goto out;
-	ret = btm_sva_build_cd(sva, cd);
+	if (!ret)
+		ret = btm_sva_build_cd(sva, cd);
 	for (i = 0; i < ARRAY_SIZE(words); i++)
 		words[i] = le64_to_cpu(cd[i]);
 	if (!ret)
 		ret = btm_cdt_attach(sva, dev, pasid, words);
-	mmput(sva->mm);
-out:
 	mutex_unlock(&sva->attach_lock);
+	mmput(mm);
 	return ret;
 }
 
@@ -516,17 +568,23 @@ err:
  */
 static struct iommu_domain *btm_domain_alloc_by_type(unsigned int type)
 {
+	struct iommu_domain *domain;
 	struct btm_sva *sva;
+	int idx;
 
-	if (!btm_type_is_sva(type))
-		return drv.orig.alloc_by_type(type);
+	idx = srcu_read_lock(&entry_srcu);
+	if (!btm_type_is_sva(type)) {
+		domain = drv.orig.alloc_by_type(type);
+		srcu_read_unlock(&entry_srcu, idx);
+		return domain;
+	}
 	sva = kzalloc(sizeof(*sva), GFP_KERNEL);
-	if (!sva)
-		return NULL;
-	if (!try_module_get(THIS_MODULE)) {
+	if (!sva || !try_module_get(THIS_MODULE)) {
+		srcu_read_unlock(&entry_srcu, idx);
 		kfree(sva);
 		return NULL;
 	}
+	srcu_read_unlock(&entry_srcu, idx);
 	mutex_init(&sva->attach_lock);
 	INIT_LIST_HEAD(&sva->attached);
 	sva->domain.ops = &btm_sva_domain_ops;
@@ -545,7 +603,9 @@ static void btm_remove_dev_pasid(struct device *dev, ioasid_t pasid)
 {
 	struct iommu_domain *domain;
 	struct btm_sva *sva;
+	int idx;
 
+	idx = srcu_read_lock(&entry_srcu);
 	domain = btm_dev_pasid_sva(dev, pasid);
 	mutex_lock(&providers_lock);
 	sva = IS_ERR_OR_NULL(domain) ? NULL : sva_of(domain);
@@ -553,11 +613,12 @@ static void btm_remove_dev_pasid(struct device *dev, ioasid_t pasid)
 	/* The driver's SVA finds its bond by the domain's mm alone. */
 	if (!sva || sva->delegated) {
 		drv.orig.remove_pasid(dev, pasid);
-		return;
+	} else {
+		mutex_lock(&sva->attach_lock);
+		btm_cdt_detach(sva, dev, pasid);
+		mutex_unlock(&sva->attach_lock);
 	}
-	mutex_lock(&sva->attach_lock);
-	btm_cdt_detach(sva, dev, pasid);
-	mutex_unlock(&sva->attach_lock);
+	srcu_read_unlock(&entry_srcu, idx);
 }
 
 static const struct btm_sva_entries btm_sva_entries = {
@@ -818,8 +879,16 @@ int btm_provider_remove(struct btm_provider *p)
 	 * Only the entries this provider put there: if another module
 	 * changed them since, putting the driver's back would bypass it.
 	 */
-	if (drv.ops && !--drv.patched && !WARN_ON(!btm_provider_hooks(drv.ops)))
+	if (drv.ops && !--drv.patched && !WARN_ON(!btm_provider_hooks(drv.ops))) {
 		btm_ops_set_sva(drv.ops, &drv.orig);
+		/*
+		 * Callers that found the entries may still be in them: those
+		 * inside the read section are waited for; RCU Tasks also waits
+		 * for one preempted between the call and the read lock.
+		 */
+		synchronize_rcu_tasks();
+		synchronize_srcu(&entry_srcu);
+	}
 	if (!drv.ops && !WARN_ON(p->iommu->ops != p->ops)) {
 		WRITE_ONCE(p->iommu->ops, p->orig);
 		reown_all(&r);

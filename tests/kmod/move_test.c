@@ -225,6 +225,56 @@ static void sva_domain(struct btm_provider *p, struct device *dev,
 	      refs);
 }
 
+/* Whether the driver's xarray holds @asid, reserved or not. */
+static bool asid_held(u16 asid)
+{
+	struct xarray *xa = btm_move_asid_xa();
+	int ret;
+
+	ret = xa_insert(xa, asid, NULL, GFP_KERNEL);
+	if (!ret)
+		xa_release(xa, asid);
+	return ret == -EBUSY;
+}
+
+/*
+ * Two SVA domains for one mm share its CPU ASID; the driver's xarray keeps
+ * it reserved until the last of them is freed (and a process bound on two
+ * SMMUs takes the same path through the reservation count).
+ */
+static void sva_two_domains(struct device *dev, struct mm_struct *mm,
+			    u16 cpu_asid)
+{
+	struct iommu_domain *domain[2];
+	bool held[3] = {};
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < 2; i++) {
+		domain[i] = btm_ops_sva_alloc(ops_of(dev), dev, mm);
+		/* The first attach sets a 6.2 to 6.9 domain up; QEMU refuses. */
+		if (!IS_ERR(domain[i]))
+			btm_set_dev_pasid(domain[i], dev, 1);
+		else
+			ret = PTR_ERR(domain[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		mutex_lock(btm_move_asid_lock());
+		held[i] = asid_held(cpu_asid);
+		mutex_unlock(btm_move_asid_lock());
+		if (!IS_ERR(domain[i]))
+			domain[i]->ops->free(domain[i]);
+	}
+	btm_notifier_exit();
+	mutex_lock(btm_move_asid_lock());
+	held[2] = asid_held(cpu_asid);
+	mutex_unlock(btm_move_asid_lock());
+	check("sva-two-domains-one-reservation",
+	      !ret && held[0] && held[1] && !held[2],
+	      "error %d; CPU ASID %u held with two domains %d, with one %d, with none %d",
+	      ret, cpu_asid, held[0], held[1], held[2]);
+}
+
 static struct btm_provider provider;
 static bool provider_installed;
 
@@ -335,6 +385,8 @@ void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep)
 	if (cpu_asid) {
 		sva_domain(&provider, &pdev->dev, mm, cpu_asid, NULL);
 		/* Under LPA2 there is no SVA domain to meet the conflict. */
+		if (!(read_sysreg(tcr_el1) & KTEST_TCR_DS))
+			sva_two_domains(&pdev->dev, mm, cpu_asid);
 		if (!(read_sysreg(tcr_el1) & KTEST_TCR_DS) &&
 		    !put_on_asid(&provider.aa, domain, cpu_asid))
 			sva_domain(&provider, &pdev->dev, mm, cpu_asid, domain);
