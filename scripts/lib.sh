@@ -17,14 +17,28 @@ note() {
 # The kernel generations the project tests. One line each, tab-separated:
 #   id, version regex, suites to search (the newest version found in any of
 #   them wins) or "kit:NAME" for a kernel kit in ../shared/kits/NAME, the
-#   driver generation the module must recognise there.
+#   driver generation the module must recognise there, the guest's timeout
+#   in seconds (debug kernels under TCG are slow), and the QEMU modes it is
+#   run in (el1-lpa2 only where the kernel uses LPA2 on QEMU's CPU: 52-bit
+#   VA with 4 KB pages). SMMU_BTM_GENERATIONS names a file that replaces
+#   this table (the refusal tests use it).
 gen_table() {
+	if [ -n "${SMMU_BTM_GENERATIONS:-}" ]; then
+		cat "$SMMU_BTM_GENERATIONS"
+		return
+	fi
 	cat <<'TABLE'
-6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond
-6.6	^6\.6\.	kit:linux-6.6	6.2-6.9-shared-cd
-6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10+-domain
-7	^7\.	sid	7.x-invs
+6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond	300	el1 el2
+6.6	^6\.6\.	kit:linux-6.6	6.2-6.9-shared-cd	600	el1 el2
+6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10+-domain	300	el1 el2 el1-lpa2
+6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10+-domain	1800	el1 el2
+7	^7\.	sid	7.x-invs	300	el1 el2 el1-lpa2
 TABLE
+}
+
+# gen_field GEN COLUMN: one column of GEN's row in the table.
+gen_field() {
+	gen_table | awk -F'\t' -v g="$1" -v c="$2" '$1 == g { print $c }'
 }
 
 # The Debian suites the generations come from (kits excluded).
@@ -39,7 +53,17 @@ shared_dir() {
 
 # gen_driver GEN: the driver generation expected for GEN.
 gen_driver() {
-	gen_table | awk -F'\t' -v g="$1" '$1 == g { print $4 }'
+	gen_field "$1" 4
+}
+
+# gen_timeout GEN: seconds a guest test run of GEN may take.
+gen_timeout() {
+	gen_field "$1" 5
+}
+
+# gen_modes GEN: the QEMU modes GEN is tested in.
+gen_modes() {
+	gen_field "$1" 6
 }
 
 gen_ids() {
@@ -68,4 +92,18 @@ cached_gens() {
 			echo "$g"
 		fi
 	done
+}
+
+# The QEMU the guest runs use: the project's own build (scripts/build-qemu,
+# with the SMMU's substreams, BTM and the PASID test device) when it is in
+# the cache, else the distribution's. SMMU_BTM_QEMU overrides both.
+qemu_bin() {
+	local own=$SMMU_BTM_CACHE/qemu/bin/qemu-system-aarch64
+	if [ -n "${SMMU_BTM_QEMU:-}" ]; then
+		echo "$SMMU_BTM_QEMU"
+	elif [ -x "$own" ]; then
+		echo "$own"
+	else
+		command -v qemu-system-aarch64
+	fi
 }

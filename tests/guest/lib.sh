@@ -5,10 +5,19 @@
 PASSED=0
 FAILED=0
 
+# selected NAME: whether the harness asked for this test (--only).
+selected() {
+	case ",${ARG_only:-all}," in
+	*,all,* | *",$1,"*) return 0 ;;
+	esac
+	return 1
+}
+
 # run_test NAME FUNCTION: run one test and report it in the harness format.
 # A test fails when it returns non-zero or when any fail() ran in it, even
-# if a later command of the test succeeded.
+# if a later command of the test succeeded. Tests --only left out are not run.
 run_test() {
+	selected "$1" || return 0
 	FAIL_WHY=
 	if "$2" && [ -z "$FAIL_WHY" ]; then
 		PASSED=$((PASSED + 1))
