@@ -34,11 +34,13 @@
  * @cfgi_cd: queue CMD_CFGI_CD for @cd
  * @sync: queue CMD_SYNC and wait for it: the commands before it are done
  * @tlbi_asid: queue CMD_TLBI_NH_ASID for @asid
- * @claim_asid: optional; take the new ASID @asid wherever else ASIDs are
- *		handed out (the driver's own allocator), before anything uses
- *		it. An error ends the move before it starts.
+ * @claim_asid: optional; pick the new ASID where ASIDs are really handed
+ *		out (the driver's own allocator, global to its SMMUs), take
+ *		it there and set @asid to it, before anything uses it. Without
+ *		it the new ASID is the lowest free in the allocator. An error
+ *		ends the move before it starts.
  * @release_asid: optional; give back what @claim_asid took, when the move
- *		  is undone
+ *		  is undone or the allocator already holds it
  *
  * The int callbacks return 0 or a negative errno, which fails the move.
  */
@@ -49,7 +51,7 @@ struct asid_move_ops {
 	int (*cfgi_cd)(void *ctx, void *cd);
 	int (*sync)(void *ctx);
 	int (*tlbi_asid)(void *ctx, u16 asid);
-	int (*claim_asid)(void *ctx, u16 asid);
+	int (*claim_asid)(void *ctx, u16 *asid);
 	void (*release_asid)(void *ctx, u16 asid);
 };
 

@@ -33,12 +33,15 @@ enum btm_driver_gen {
  * @asid_bits: the CPU's ASID width (ID_AA64MMFR0_EL1.ASIDBits): 8 or 16
  * @kpti: the kernel is unmapped at EL0, so each mm uses an ASID pair
  * @tlbi_range: the CPU has TLBI range instructions
+ * @tlbi_repeat: the kernel works around broken broadcast TLB invalidation
+ *		 on these CPUs by repeating it (ARM64_WORKAROUND_REPEAT_TLBI)
  */
 struct btm_cpu_facts {
 	bool vhe;
 	unsigned int asid_bits;
 	bool kpti;
 	bool tlbi_range;
+	bool tlbi_repeat;
 };
 
 /**
@@ -67,7 +70,8 @@ struct btm_kernel_facts {
  * BTM is usable, and the outcome says how; btm_usable() is true for these
  * three only:
  *
- * BTM_USABLE_FORCED: enable=force overrode BTM_ERRATUM or BTM_VMID. It is
+ * BTM_USABLE_FORCED: enable=force overrode BTM_ERRATUM, BTM_CPU_ERRATUM or
+ * BTM_VMID. It is
  * given even where BTM_USABLE_KVM also holds, since an overridden known
  * problem is the more important fact to report.
  *
@@ -95,6 +99,7 @@ enum btm_reason {
 	BTM_E2H_MISMATCH,
 	BTM_ASID_WIDTH,
 	BTM_ERRATUM,
+	BTM_CPU_ERRATUM,
 	BTM_DRIVER_UNSUPPORTED,
 	BTM_NO_SVA,
 	BTM_VMID,

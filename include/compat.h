@@ -329,4 +329,47 @@ static inline void btm_cpu_tlbi_complete(void)
 #endif
 }
 
+/*
+ * Tests only: a paging domain that the driver finalises for @dev at once
+ * (from 6.11), or -EOPNOTSUPP where domains get their ASID at first attach.
+ */
+#ifdef HAVE_IOMMU_PAGING_DOMAIN_ALLOC
+static inline struct iommu_domain *btm_paging_domain_for(struct device *dev)
+{
+	return iommu_paging_domain_alloc(dev);
+}
+#else
+static inline struct iommu_domain *btm_paging_domain_for(struct device *dev)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+#endif
+
+/*
+ * Tests only: what a device driver must do before an SVA bind, and undo:
+ * enable IOMMU_DEV_FEAT_SVA where the kernel has the call (6.x), nothing
+ * where binding needs no such step (7.x).
+ */
+#ifdef HAVE_IOMMU_DEV_FEAT_SVA
+static inline int btm_dev_sva_enable(struct device *dev)
+{
+	return iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA);
+}
+
+static inline int btm_dev_sva_disable(struct device *dev)
+{
+	return iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_SVA);
+}
+#else
+static inline int btm_dev_sva_enable(struct device *dev)
+{
+	return 0;
+}
+
+static inline int btm_dev_sva_disable(struct device *dev)
+{
+	return 0;
+}
+#endif
+
 #endif /* SMMU_BTM_COMPAT_H */

@@ -44,6 +44,7 @@ enum cr2_switch_step {
 	CR2_STEP_DISABLE,	/* CR0ACK.SMMUEN did not clear */
 	CR2_STEP_CR2_WRITE,	/* CR2 did not read back as written */
 	CR2_STEP_INVALIDATE,	/* invalidate_all() failed */
+	CR2_STEP_SFM,		/* the SMMU is in Service Failure Mode */
 	CR2_STEP_ENABLE,	/* CR0ACK.SMMUEN did not set again */
 	CR2_STEP_GBPA_RESTORE,	/* the original GBPA did not come back */
 	CR2_NR_STEPS,
@@ -58,8 +59,9 @@ enum cr2_switch_step {
  * @gbpa_after: SMMU_GBPA as last read; 0 when it was not read
  * @disabled: SMMUEN was cleared for the switch
  * @left_disabled: SMMUEN was cleared and CR0ACK.SMMUEN was not seen at 1
- *		   again: GBPA.ABORT is left set, so transactions are
- *		   aborted, not bypassed, until the SMMU is enabled
+ *		   again, or the SMMU entered Service Failure Mode meanwhile
+ *		   and was not enabled again: GBPA.ABORT is left set, so
+ *		   transactions are aborted, not bypassed
  * @stopped_polls: polls waited from the write clearing SMMUEN until
  *		   CR0ACK.SMMUEN read 1 again (or the switch gave up); time
  *		   spent in invalidate_all() is not counted

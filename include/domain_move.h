@@ -20,24 +20,36 @@ struct xarray;
  * struct btm_move_stats - what the moves and their hooks did
  * @moves: moves completed
  * @undone: moves that failed and were undone
- * @hooked: invalidations of any domain the hooks saw (6.10+ without
- *	    invalidation arrays)
+ * @busy: moves refused because a master's group was busy
+ * @hooked: invalidations of any domain the hooks saw (6.2 to 6.x: the
+ *	    drivers without invalidation arrays)
  * @missed: hits the kprobes missed (a probe hit while another ran)
  * @covers: invalidations of a moving domain that the hooks widened to
  *	    both of its ASIDs
  * @arrays: invalidation arrays allocated and not yet freed (7.x)
+ * @armings: moves the hooks were armed for
+ * @hooks: kprobes registered now (armed only during a move)
+ * @armed: the kprobes are armed now
+ * @needs_hooks: this driver generation moves with kprobes (not 7.x)
  */
 struct btm_move_stats {
 	u64 moves;
 	u64 undone;
+	u64 busy;
 	u64 hooked;
 	u64 missed;
 	u64 covers;
 	long arrays;
+	u64 armings;
+	unsigned int hooks;
+	bool armed;
+	bool needs_hooks;
 };
 
 int btm_move_init(const struct btm_binding *binding);
 void btm_move_exit(void);
+int btm_move_hooks_get(void);
+void btm_move_hooks_put(void);
 /* The driver's ASID mutex, which every move runs under */
 struct mutex *btm_move_asid_lock(void);
 struct xarray *btm_move_asid_xa(void);
@@ -46,7 +58,6 @@ struct iommu_domain *btm_move_holder(void *entry);
 int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 		    enum asid_move_end end, void *owner, u16 *from, u16 *to);
 unsigned int btm_move_domain_cds(struct iommu_domain *domain);
-int btm_move_mirror_driver_asids(struct asid_alloc *aa, void *foreign);
 void btm_move_read_stats(struct btm_move_stats *stats);
 
 #endif /* SMMU_BTM_DOMAIN_MOVE_H */

@@ -46,7 +46,8 @@ enum btm_activity {
 /* The ptm= module parameter. */
 enum btm_ptm_mode {
 	BTM_PTM_KEEP,		/* never disable an SMMU to change CR2 */
-	BTM_PTM_CLEAR,		/* clear PTM on usable SMMUs, restore at unload */
+	BTM_PTM_CLEAR,		/* clear PTM on usable SMMUs, leave it so */
+	BTM_PTM_CLEAR_RESTORE,	/* the same, and set it again at unload */
 };
 
 /**
@@ -69,7 +70,7 @@ enum btm_ptm_mode {
  * @err: why @activity is BTM_ACT_FAILED
  * @sw: the PTM switch made at load, if one was tried
  * @sw_us: how long it took (translation was stopped within that time)
- * @ptm_cleared: smmu-btm cleared PTM, and sets it again at unload
+ * @ptm_cleared: smmu-btm cleared PTM at this load
  * @provider: the SVA domain provider, when @activity is BTM_ACT_ACTIVE
  */
 struct btm_smmu {

@@ -64,7 +64,7 @@ struct smmu_sva_cd {
 };
 
 void smmu_encode_sva_cd(u64 cd[4], const struct smmu_sva_cd *params);
-void smmu_cd_make_faulting(u64 cd[4]);
+void smmu_cd_make_faulting(u64 cd[4], bool stall_force);
 u64 smmu_cd0_ctx_tcr(u64 cd0);
 
 #endif /* SMMU_BTM_CD_H */

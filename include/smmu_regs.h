@@ -24,6 +24,8 @@
 #define SMMU_PROBE_SIZE		0x30
 /* Beyond the probe mapping: only the CR2 switch uses it. */
 #define SMMU_GBPA		0x44
+#define SMMU_GERROR		0x60
+#define SMMU_GERRORN		0x64
 
 /* SMMU_IDR0 (6.3.1) */
 #define IDR0_S2P		BIT(0)
@@ -98,6 +100,9 @@
 #define CR2_PTM			BIT(2)
 
 /* SMMU_GBPA (6.3.14): what happens to transactions while SMMUEN is 0 */
+/* SMMU_GERROR/GERRORN: an error is active while the two bits differ. */
+#define GERROR_SFM_ERR		BIT(8)
+
 #define GBPA_ABORT		BIT(20)
 #define GBPA_UPDATE		BIT(31)
 

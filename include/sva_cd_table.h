@@ -25,6 +25,9 @@ struct device;
  * @pasid: the CD's SSID there
  * @users: devices attached through it (the masters of a group share the
  *	   DMA domain, so its table, and the PASID)
+ * @bonds: a placeholder on each attached master's list of bonds
+ *	   (struct btm_bond_hold), so that the driver keeps SVA enabled,
+ *	   and with it the DMA domain, while the CD is in its table
  * @rcu: frees it after readers are done
  */
 struct btm_sva_attach {
@@ -34,6 +37,7 @@ struct btm_sva_attach {
 	void *dma;
 	u32 pasid;
 	unsigned int users;
+	struct list_head bonds;
 	struct rcu_head rcu;
 };
 

@@ -22,6 +22,8 @@
  * @node: entry in the list of installed providers
  * @iommu: the SMMU's iommu_device, whose ops are swapped
  * @smmu: the driver's arm_smmu_device
+ * @stall_force: the SMMU stalls every faulting transaction: a CD made to
+ *		 fault keeps CD.S and CD.R, as the driver's own does
  * @orig: the driver's ops, put back at removal
  * @ops: the copy installed, with the SVA domain allocation replaced; 6.2
  *	 to 6.9: the driver's ops themselves, patched in place
@@ -42,6 +44,7 @@ struct btm_provider {
 	struct list_head node;
 	struct iommu_device *iommu;
 	void *smmu;
+	bool stall_force;
 	const struct iommu_ops *orig;
 	struct iommu_ops *ops;
 	struct asid_alloc aa;
@@ -90,11 +93,11 @@ struct btm_sva {
 
 int btm_provider_init(const struct btm_binding *binding);
 int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
-			 void *smmu, unsigned int asid_bits,
+			 void *smmu, unsigned int asid_bits, bool stall_force,
 			 const struct inv_smmu *inv, bool btm);
 int btm_provider_remove(struct btm_provider *p);
 int btm_sva_domain_asid(struct iommu_domain *domain, u16 *asid, bool *shared);
-int btm_sva_domain_cd(struct iommu_domain *domain, __le64 *cd);
+int btm_sva_domain_cd(struct iommu_domain *domain, void *master, __le64 *cd);
 void btm_provider_counts(struct btm_provider *p, struct inv_counts *sum);
 bool btm_provider_hooks(const struct iommu_ops *ops);
 void btm_sva_free(struct btm_sva *sva);

@@ -89,8 +89,9 @@ static void asid_move_undo(const struct asid_move_ops *ops, void *ctx,
  * new ASID released.
  *
  * Return: 0; -EINVAL if @a is not private or @end is neither of those two;
- * -ENOSPC if no ASID is free, or @ops->claim_asid's error (nothing was
- * changed); or the first error a callback returned (the move was undone).
+ * -ENOSPC if no ASID is free, @ops->claim_asid's error, or -EBUSY when it
+ * claimed an ASID the allocator holds (nothing was changed); or the first
+ * error a callback returned (the move was undone).
  */
 int asid_move_run(const struct asid_move_ops *ops, void *ctx,
 		  struct asid_alloc *aa, u16 a, enum asid_move_end end,
@@ -106,11 +107,17 @@ int asid_move_run(const struct asid_move_ops *ops, void *ctx,
 	ret = asid_begin_move(aa, a);
 	if (ret)
 		return ret;
-	ret = asid_alloc_private(aa, asid_owner(aa, a), &targets[1]);
-	if (!ret && ops->claim_asid) {
-		ret = ops->claim_asid(ctx, targets[1]);
-		if (ret)
-			asid_free_private(aa, targets[1]);
+	if (ops->claim_asid) {
+		ret = ops->claim_asid(ctx, &targets[1]);
+		if (!ret) {
+			ret = asid_reserve_private(aa, targets[1],
+						   asid_owner(aa, a));
+			/* The outside allocator gave one of the allocator's. */
+			if (ret)
+				ops->release_asid(ctx, targets[1]);
+		}
+	} else {
+		ret = asid_alloc_private(aa, asid_owner(aa, a), &targets[1]);
 	}
 	if (ret) {
 		asid_end_move(aa, a, ASID_MOVE_ABORT, NULL);

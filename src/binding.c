@@ -11,8 +11,7 @@
  * start at the address found, and to lie in the kernel image's text or data
  * (the driver is built in; a modular one is refused).
  */
-/* Not KBUILD_MODNAME: the test module links this file too. */
-#define pr_fmt(fmt) "smmu_btm: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/crc32.h>
 #include <linux/device.h>
@@ -52,7 +51,8 @@ struct btm_sym_spec {
  * generation lists a symbol only where its build keeps it: 6.1 (Debian) has
  * no CONFIG_KALLSYMS_ALL, so no data symbols, and inlines the domain
  * finaliser; 6.2 to 6.9 keep SVA CDs in the DMA domain's CD table, written
- * with arm_smmu_write_ctx_desc() (quiet_cd: the CD of an exited mm); 7.x
+ * with arm_smmu_write_ctx_desc() (quiet_cd: the CD of an exited mm;
+ * sva_lock: the SVA mutex that guards a master's bonds); 7.x
  * replaced the ASID and ATC invalidation helpers by
  * arm_smmu_domain_inv_range().
  */
@@ -90,6 +90,7 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	[BTM_SYM_TLB_INV_WALK] = { "arm_smmu_tlb_inv_walk",
 		GEN(CD_SHARED) | GEN(DOMAIN) },
 	[BTM_SYM_QUIET_CD] = { "quiet_cd", GEN(CD_SHARED), true },
+	[BTM_SYM_SVA_LOCK] = { "sva_lock", GEN(CD_SHARED), true },
 	[BTM_SYM_DOMAIN_ALLOC] = { "arm_smmu_domain_alloc",
 		GEN(DOMAIN) | GEN(INVS) },
 	[BTM_SYM_SET_PASID] = { "arm_smmu_set_pasid",
@@ -163,7 +164,7 @@ static int search_cb(void *data, const char *name, unsigned long addr)
 
 	/* Every name in the table starts so: skip the rest cheaply. */
 	if (strncmp(name, "arm_smmu_", 9) && strncmp(name, "smmu_btm_", 9) &&
-	    strcmp(name, "quiet_cd"))
+	    strcmp(name, "quiet_cd") && strcmp(name, "sva_lock"))
 		return 0;
 	for (i = 0; i < BTM_SYM_NR; i++) {
 		if (!(search->gens & btm_syms[i].gens))

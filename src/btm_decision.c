@@ -94,6 +94,10 @@ static const struct {
 		"erratum",
 		"a known erratum of this SMMU rules BTM out",
 	},
+	[BTM_CPU_ERRATUM] = {
+		"cpu-erratum",
+		"the kernel repeats broadcast TLB invalidations for an erratum of these CPUs (ARM64_WORKAROUND_REPEAT_TLBI): that they complete at the SMMU as BTM needs is not established",
+	},
 	[BTM_DRIVER_UNSUPPORTED] = {
 		"driver-unsupported",
 		"this arm-smmu-v3 driver generation is not supported (6.1's bond-based SVA, or an unrecognised driver)",
@@ -163,11 +167,15 @@ static enum btm_reason btm_check(const struct smmu_features *feat, u32 cr2,
 	if (!feat->btm)
 		return BTM_NO_BTM;
 	/*
-	 * PTM is RES0 without IDR0.BTM, hence only tested after it. A clear
-	 * PTM means someone (a kernel that already does BTM, such as
-	 * openEuler's 5.10) asked the SMMU to honour broadcasts.
+	 * A kernel that does BTM itself (openEuler's 5.10) says so in its
+	 * driver's feature word, and its own SVA skips the TLBIs: smmu-btm
+	 * stands aside. A clear CR2.PTM alone is not that: every driver
+	 * smmu-btm binds to writes PTM = 1 at each reset, so a 0 without the
+	 * feature bit was cleared later, by an earlier smmu-btm (which leaves
+	 * it so at unload) or by firmware, and BTM is usable with nothing to
+	 * switch.
 	 */
-	if (kernel->driver_btm || !(cr2 & CR2_PTM))
+	if (kernel->driver_btm)
 		return BTM_ALREADY_ENABLED;
 	/*
 	 * A VHE host's TLBIs are EL2&0 broadcasts; they only match SMMU
@@ -191,6 +199,17 @@ static enum btm_reason btm_check(const struct smmu_features *feat, u32 cr2,
 	if (*erratum) {
 		if (!force)
 			return BTM_ERRATUM;
+		*forced = true;
+	}
+	/*
+	 * The CPUs' own broadcasts need repeating for an erratum: BTM relies
+	 * on exactly those broadcasts, complete at the SMMU when the CPU's
+	 * DSB completes. The shim repeats as the kernel does, but that this
+	 * suffices for an SMMU is not documented for any such CPU.
+	 */
+	if (cpu->tlbi_repeat) {
+		if (!force)
+			return BTM_CPU_ERRATUM;
 		*forced = true;
 	}
 	if (kernel->driver_gen == BTM_DRIVER_UNKNOWN ||
@@ -228,7 +247,8 @@ static enum btm_reason btm_check(const struct smmu_features *feat, u32 cr2,
  * @kernel: facts about the running kernel and arm-smmu-v3 driver
  * @mode: the enable= module parameter
  * @out: filled in with the first reason that applies, in enum btm_reason
- *	 order; enable=force overrides only BTM_ERRATUM and BTM_VMID
+ *	 order; enable=force overrides only BTM_ERRATUM, BTM_CPU_ERRATUM and
+ *	 BTM_VMID
  *
  * When no refusal applies, the outcome is BTM_USABLE_FORCED, BTM_USABLE_KVM
  * or BTM_USABLE, as enum btm_reason describes.

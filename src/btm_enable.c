@@ -11,11 +11,22 @@
  * is aborted, never let through untranslated; so the switch is made only
  * when asked for (ptm=clear), for SMMUs whose devices are idle (MSIs that
  * go through the SMMU are aborted too).
+ *
+ * Nothing else may write CR0 meanwhile. The driver does in two places: its
+ * global error handler, which disables an SMMU in Service Failure Mode, is
+ * held off (its interrupt disabled, after any running handler finished),
+ * and the switch itself refuses to enable an SMMU that entered that mode;
+ * and its shutdown, which the device's lock excludes (the driver core
+ * holds it around ->shutdown(), and around unbinding). The window itself
+ * runs with preemption off, so that it lasts microseconds, not a timeslice.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/interrupt.h>
 #include <linux/io.h>
+#include <linux/preempt.h>
 
 #include "btm_enable.h"
 #include "cmdq.h"
@@ -70,6 +81,15 @@ int btm_enable_init(const struct btm_binding *binding)
 	return btm_cmdq_init(binding);
 }
 
+/* The interrupt the driver's global error handler runs on: 0 for none. */
+static int gerror_irq(void *smmu)
+{
+	int irq = *(int *)BTM_AT(smmu, BTM_OFF_arm_smmu_device__combined_irq);
+
+	return irq > 0 ? irq :
+	       *(int *)BTM_AT(smmu, BTM_OFF_arm_smmu_device__gerr_irq);
+}
+
 /**
  * btm_set_ptm() - set or clear SMMU_CR2.PTM on a live SMMU
  * @smmu: the driver's struct arm_smmu_device
@@ -77,7 +97,8 @@ int btm_enable_init(const struct btm_binding *binding)
  *	 broadcast TLB maintenance, true is the driver's own setting
  * @rep: what happened, step by step
  *
- * Context: process; btm_enable_init() succeeded.
+ * Context: process, may sleep before and after the window; btm_enable_init()
+ * succeeded.
  * Return: 0, or the error of the step @rep names.
  */
 int btm_set_ptm(void *smmu, bool ptm, struct cr2_switch_report *rep)
@@ -90,7 +111,22 @@ int btm_set_ptm(void *smmu, bool ptm, struct cr2_switch_report *rep)
 		.ctx = smmu,
 		.poll_limit = POLL_LIMIT_US,
 	};
-	return smmu_cr2_set_ptm(&io, ptm, rep);
+	struct device *dev = *(struct device **)BTM_AT(smmu,
+					BTM_OFF_arm_smmu_device__dev);
+	int irq = gerror_irq(smmu);
+	int ret;
+
+	device_lock(dev);
+	if (irq > 0)
+		disable_irq(irq);
+	preempt_disable();
+	ret = smmu_cr2_set_ptm(&io, ptm, rep);
+	preempt_enable();
+	/* An error raised meanwhile is handled now, as it would have been. */
+	if (irq > 0)
+		enable_irq(irq);
+	device_unlock(dev);
+	return ret;
 }
 
 /**

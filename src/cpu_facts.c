@@ -30,6 +30,7 @@ void btm_read_cpu_facts(struct btm_cpu_facts *cpu)
 			 16 : 8;
 	cpu->kpti = arm64_kernel_unmapped_at_el0();
 	cpu->tlbi_range = system_supports_tlb_range();
+	cpu->tlbi_repeat = cpus_have_cap(ARM64_WORKAROUND_REPEAT_TLBI);
 }
 
 /**

@@ -17,6 +17,9 @@
  *   to disable an SMMU whose GBPA does not keep ABORT (QEMU 7.2 has no GBPA).
  * - The command queue keeps working while SMMUEN is 0 as long as CMDQEN is
  *   1, so only SMMUEN is cleared and the invalidation goes through it.
+ * - An SMMU in Service Failure Mode (GERROR.SFM_ERR active, 7.5) is one
+ *   the driver disables for good: the switch neither starts on one nor
+ *   enables one again that entered it while disabled.
  */
 #include <linux/bits.h>
 #include <linux/errno.h>
@@ -37,6 +40,7 @@ static const char * const cr2_step_names[CR2_NR_STEPS] = {
 	[CR2_STEP_DISABLE] = "disable",
 	[CR2_STEP_CR2_WRITE] = "cr2-write",
 	[CR2_STEP_INVALIDATE] = "invalidate",
+	[CR2_STEP_SFM] = "service-failure",
 	[CR2_STEP_ENABLE] = "enable",
 	[CR2_STEP_GBPA_RESTORE] = "gbpa-restore",
 };
@@ -160,6 +164,13 @@ static int cr2_gbpa_abort(const struct smmu_reg_io *io,
 	return ret;
 }
 
+/* GERROR.SFM_ERR is active: the SMMU entered Service Failure Mode. */
+static bool cr2_sfm(const struct smmu_reg_io *io)
+{
+	return (io->read(io->ctx, SMMU_GERROR) ^
+		io->read(io->ctx, SMMU_GERRORN)) & GERROR_SFM_ERR;
+}
+
 /* The switch on an enabled SMMU: CR2 is written only while disabled. */
 static int cr2_switch_live(const struct smmu_reg_io *io, u32 cr0, u32 cr2,
 			   u32 want, struct cr2_switch_report *rep)
@@ -196,10 +207,17 @@ static int cr2_switch_live(const struct smmu_reg_io *io, u32 cr0, u32 cr2,
 	}
 
 	/*
-	 * Enabled again whatever failed: a disabled SMMU aborts all DMA.
-	 * After a failed invalidation that may leave stale entries, which
-	 * the report's error tells the caller to deal with.
+	 * In Service Failure Mode the driver's error handler, which the
+	 * caller holds off meanwhile, disables the SMMU for good: it stays
+	 * disabled, aborting. Anything else, it is enabled again whatever
+	 * failed: a disabled SMMU aborts all DMA. After a failed invalidation
+	 * that may leave stale entries, which the report's error tells the
+	 * caller to deal with.
 	 */
+	if (cr2_sfm(io)) {
+		rep->left_disabled = true;
+		return cr2_fail(rep, CR2_STEP_SFM, -EIO);
+	}
 	io->write(io->ctx, SMMU_CR0, cr0);
 	ret = cr2_poll(io, SMMU_CR0ACK, CR0_SMMUEN, CR0_SMMUEN, &ack,
 		       &rep->stopped_polls);
@@ -234,17 +252,19 @@ static int cr2_switch_live(const struct smmu_reg_io *io, u32 cr0, u32 cr2,
  *
  * Every failure leaves CR2 as it was when it can, the SMMU enabled if it
  * was, and GBPA as it was, except that GBPA.ABORT stays set while the SMMU
- * cannot be seen enabled again (@rep->left_disabled).
+ * cannot be seen enabled again (@rep->left_disabled), and that an SMMU in
+ * Service Failure Mode is not enabled again.
  *
- * Context: the caller must be the only one changing CR0, CR2 and GBPA, and
- * the command queue must accept invalidate_all(); nothing here sleeps
- * unless the callbacks do.
+ * Context: the caller must be the only one changing CR0, CR2 and GBPA (the
+ * driver's global error handler, which disables an SMMU in Service Failure
+ * Mode, held off), and the command queue must accept invalidate_all();
+ * nothing here sleeps unless the callbacks do.
  *
  * Return: 0 on success or when there was nothing to do; -EOPNOTSUPP when
  * SMMU_IDR0.BTM is 0 or GBPA cannot abort (nothing disabled then); -EBUSY
  * when CR0ACK.SMMUEN does not yet agree with CR0 (nothing written);
  * -ETIMEDOUT when a poll gave up; -EIO when CR2 or GBPA did not read back
- * as written; or the error of invalidate_all(). The first failure is
+ * as written, or in Service Failure Mode; or the error of invalidate_all(). The first failure is
  * returned; @rep names every failed step.
  */
 int smmu_cr2_set_ptm(const struct smmu_reg_io *io, bool ptm,
@@ -268,6 +288,8 @@ int smmu_cr2_set_ptm(const struct smmu_reg_io *io, bool ptm,
 	/* Someone else's enable or disable is in flight: not ours to race. */
 	if ((cr0 ^ ack) & CR0_SMMUEN)
 		return cr2_fail(rep, CR2_STEP_CR0_BUSY, -EBUSY);
+	if (cr2_sfm(io))
+		return cr2_fail(rep, CR2_STEP_SFM, -EIO);
 	if (!(cr0 & CR0_SMMUEN))
 		return cr2_write(io, cr2, want, rep);
 	return cr2_switch_live(io, cr0, cr2, want, rep);

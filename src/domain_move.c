@@ -20,27 +20,60 @@
  *	then writes the first CD, so an entry point that does not see the
  *	record yet wrote its page tables before any walk under the new ASID.
  *
+ *	The probes are registered disarmed while a provider that may move
+ *	domains is installed, and armed only for the duration of a move, so
+ *	no invalidation pays a trap outside one. An invalidation already past
+ *	an entry point when the probes are armed is covered all the same: it
+ *	wrote its page tables before it got there, and the arming is followed
+ *	by a barrier on every CPU (kick_all_cpus_sync()), so those writes are
+ *	visible before the move writes its first CD, and every walk under the
+ *	new ASID sees them; entries under the old ASID go with the move's
+ *	TLBI of it.
+ *
  * 7.x: every invalidation walks the domain's RCU array of invalidation
  *	targets (smmu_domain->invs) after a full barrier of its own. The move
  *	installs a copy with an INV_TYPE_S1_ASID entry for the new ASID added
  *	next to the old one, and at the end a copy with the old one's entry
  *	turned into the new one's; the arrays it replaces are freed after a
- *	grace period.
+ *	grace period. No probe is needed.
  *
- * The CDs are found before the move (btm_move_find_cds()). 6.2 to 6.9 keep
- * one CD table per domain, shared by its masters: the one CD to rewrite is
- * its SSID 0, through arm_smmu_write_ctx_desc(), which for a live CD
- * changes only the ASID and sends CMD_CFGI_CD for every master on the
- * domain's list. From 6.10 each master has its own table. Either way the
- * driver's CD writer (arm_smmu_write_cd_entry from 6.10) issues
- * CMD_CFGI_CD and CMD_SYNC itself for each CD it changes, so the
- * protocol's own CFGI and sync steps have nothing left to do. Attach,
- * detach and domain free all take the driver's ASID mutex, which the
- * caller holds for the whole move: the set of CDs
- * cannot change under it.
+ * The new ASID comes from the driver's own ASID xarray (global to its
+ * SMMUs, which is where the driver itself allocates), stored there for the
+ * domain before anything uses it. The domain's ASIDs are entered in the
+ * SMMU's allocator only for the move: they are the driver's.
+ *
+ * Finding the CDs (btm_move_find_cds()), and keeping them found:
+ *
+ * 6.2 to 6.9 keep one CD table per domain, shared by its masters: the one
+ *	CD to rewrite is its SSID 0, through arm_smmu_write_ctx_desc(), which
+ *	for a live CD changes only the ASID and sends CMD_CFGI_CD for every
+ *	master on the domain's list. That list is not every master the SMMU
+ *	may have cached the CD for: attach installs a master's STE before it
+ *	adds the master to the list, and detach takes it off the list before
+ *	its STE goes, each under the group's mutex and the domain's
+ *	devices_lock, not the ASID mutex a move holds. So after the rewrite
+ *	the move invalidates every cached configuration of the SMMU
+ *	(CMD_CFGI_ALL and a sync), and no stream can keep the old CD.
+ *
+ * From 6.10 each master has its own CD table, and attach and detach change
+ * a domain's list of masters and their CDs under the ASID mutex, which the
+ * caller holds for the whole move. The CDs are those of the domain's list
+ * (with their SSIDs), and the SSID-0 CD of every master of the SMMU's
+ * stream tree that holds the domain's private ASID: the 6.12 driver leaves
+ * a device that joins a group whose domain is set already out of that
+ * domain's list. Such a master is not kept by the ASID mutex: the driver
+ * clears its CD 0 after dropping the mutex when it leaves for an identity
+ * or blocking domain, and frees it on removal without taking it. So the
+ * move holds the stream tree's mutex from the search to the last CD write
+ * (removal takes it before freeing a master), and the group mutex of each
+ * such master (the core holds it over both); a group whose mutex another
+ * task holds fails the move (-EBUSY) before anything changes: the driver
+ * takes the ASID mutex under the group's, so under the ASID mutex a group's
+ * can only be tried, never waited for; the stream tree's is never held
+ * where the driver takes the ASID mutex. Either way the driver's CD writer
+ * issues CMD_CFGI_CD and CMD_SYNC itself for each CD it changes.
  */
-/* Not KBUILD_MODNAME: the test module links this file too. */
-#define pr_fmt(fmt) "smmu_btm: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/bitfield.h>
@@ -55,20 +88,27 @@
 #include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
 
 #include "asid_move.h"
+#include "cmdq.h"
 #include "domain_move.h"
 #include "driver_domain.h"
 #include "generated/layout.h"
 #include "smmu_cd.h"
+#include "smmu_cmds.h"
 
 struct arm_smmu_cd;
 struct arm_smmu_device;
 struct arm_smmu_domain;
 struct arm_smmu_master;
+
+/* The probes' places: see btm_move_init(). */
+enum { HOOK_IOTLB_SYNC, HOOK_FLUSH_ALL, HOOK_INV_CONTEXT, HOOK_INV_WALK,
+	NR_HOOKS };
 
 /* Driver functions the move calls, with the driver's own prototypes. */
 struct btm_move_driver {
@@ -87,6 +127,7 @@ struct btm_move_driver {
 	struct xarray *asid_xa;
 	/* The driver's ASID mutex: serialises moves, attach and detach */
 	struct mutex *asid_lock;
+	unsigned long hook_addr[NR_HOOKS];
 	bool invs;
 	bool cd_table;
 };
@@ -104,8 +145,8 @@ static struct btm_move_driver drv;
 static_assert(CD_BYTES <= CD_MAX_BYTES && CTX_DESC_BYTES <= CD_MAX_BYTES);
 
 /*
- * The domain being moved, for the hooks (6.10+ without invalidation
- * arrays). The driver's ASID mutex serialises moves, so there is one.
+ * The domain being moved, for the hooks (6.2 to 6.x). The driver's ASID
+ * mutex serialises moves, so there is one.
  */
 static struct {
 	raw_spinlock_t lock;
@@ -116,7 +157,7 @@ static struct {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(moving.lock),
 };
 
-static atomic64_t stat_moves, stat_undone, stat_covers;
+static atomic64_t stat_moves, stat_undone, stat_covers, stat_busy;
 static DEFINE_PER_CPU(u64, stat_hooked);
 static atomic_long_t stat_arrays;
 
@@ -176,14 +217,25 @@ static int btm_inv_hook_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-static struct btm_inv_hook hooks[] = {
-	{ .name = "arm_smmu_iotlb_sync", .arg = 0, .iommu_domain = true },
-	{ .name = "arm_smmu_flush_iotlb_all", .arg = 0, .iommu_domain = true },
-	{ .name = "arm_smmu_tlb_inv_context", .arg = 0 },
-	{ .name = "arm_smmu_tlb_inv_walk", .arg = 3 },
+static struct btm_inv_hook hooks[NR_HOOKS] = {
+	[HOOK_IOTLB_SYNC] = { .name = "arm_smmu_iotlb_sync", .arg = 0,
+			      .iommu_domain = true },
+	[HOOK_FLUSH_ALL] = { .name = "arm_smmu_flush_iotlb_all", .arg = 0,
+			     .iommu_domain = true },
+	[HOOK_INV_CONTEXT] = { .name = "arm_smmu_tlb_inv_context", .arg = 0 },
+	[HOOK_INV_WALK] = { .name = "arm_smmu_tlb_inv_walk", .arg = 3 },
 };
 
+/*
+ * The probes are registered (disarmed) while some user may move domains,
+ * counted under hooks_lock; armed only during a move, under the driver's
+ * ASID mutex.
+ */
+static DEFINE_MUTEX(hooks_lock);
+static unsigned int hooks_users;
 static unsigned int hooks_registered;
+static bool hooks_armed;
+static atomic64_t stat_armings;
 
 /* @addr must be the entry of the driver function called @name. */
 static int btm_check_entry(unsigned long addr, const char *name)
@@ -201,26 +253,26 @@ static int btm_check_entry(unsigned long addr, const char *name)
 	return 0;
 }
 
-static int btm_hooks_register(const struct btm_binding *binding)
+static void btm_hooks_unregister(void)
 {
-	const struct iommu_ops *ops = (const void *)binding->addr[BTM_SYM_OPS];
-	const struct iommu_domain_ops *dops = ops->default_domain_ops;
-	unsigned long addr[ARRAY_SIZE(hooks)] = {
-		(unsigned long)(dops ? dops->iotlb_sync : NULL),
-		(unsigned long)(dops ? dops->flush_iotlb_all : NULL),
-		binding->addr[BTM_SYM_TLB_INV_CONTEXT],
-		binding->addr[BTM_SYM_TLB_INV_WALK],
-	};
+	while (hooks_registered)
+		unregister_kprobe(&hooks[--hooks_registered].kp);
+}
+
+/* Register every probe, disarmed: nothing traps until a move arms them. */
+static int btm_hooks_register(void)
+{
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
-		ret = btm_check_entry(addr[i], hooks[i].name);
+	for (i = 0; i < NR_HOOKS; i++) {
+		ret = btm_check_entry(drv.hook_addr[i], hooks[i].name);
 		if (ret)
 			goto unwind;
 		memset(&hooks[i].kp, 0, sizeof(hooks[i].kp));
-		hooks[i].kp.addr = (kprobe_opcode_t *)addr[i];
+		hooks[i].kp.addr = (kprobe_opcode_t *)drv.hook_addr[i];
 		hooks[i].kp.pre_handler = btm_inv_hook_pre;
+		hooks[i].kp.flags = KPROBE_FLAG_DISABLED;
 		ret = register_kprobe(&hooks[i].kp);
 		if (ret) {
 			pr_err("cannot hook the driver's %s (%d)\n",
@@ -232,24 +284,112 @@ static int btm_hooks_register(const struct btm_binding *binding)
 	return 0;
 
 unwind:
-	while (hooks_registered)
-		unregister_kprobe(&hooks[--hooks_registered].kp);
+	btm_hooks_unregister();
 	return ret;
 }
 
 /**
- * btm_move_init() - make domain moves possible on this kernel
+ * btm_move_hooks_get() - make moves possible from now on: place the probes
+ * a move arms, on a driver that needs them
+ *
+ * Context: process; btm_move_init() succeeded.
+ * Return: 0, or the error of a probe that could not be placed.
+ */
+int btm_move_hooks_get(void)
+{
+	int ret = 0;
+
+	if (drv.invs)
+		return 0;
+	mutex_lock(&hooks_lock);
+	if (!hooks_users)
+		ret = btm_hooks_register();
+	if (!ret)
+		hooks_users++;
+	mutex_unlock(&hooks_lock);
+	return ret;
+}
+
+/**
+ * btm_move_hooks_put() - undo btm_move_hooks_get(); the last user's put
+ * removes the probes
+ *
+ * Context: process; no move running for this user.
+ */
+void btm_move_hooks_put(void)
+{
+	if (drv.invs)
+		return;
+	mutex_lock(&hooks_lock);
+	if (!WARN_ON(!hooks_users) && !--hooks_users)
+		btm_hooks_unregister();
+	mutex_unlock(&hooks_lock);
+}
+
+static void btm_hooks_disarm(void)
+{
+	unsigned int i;
+
+	lockdep_assert_held(drv.asid_lock);
+	if (!hooks_armed)
+		return;
+	for (i = 0; i < hooks_registered; i++)
+		disable_kprobe(&hooks[i].kp);
+	hooks_armed = false;
+}
+
+/*
+ * Arm the probes for one move, then make every CPU pass a full barrier: see
+ * the top of this file for why an invalidation already past its entry point
+ * needs no probe after that.
+ */
+static int btm_hooks_arm(void)
+{
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(drv.asid_lock);
+	if (drv.invs)
+		return 0;
+	if (hooks_registered != NR_HOOKS)
+		return -ENOENT;
+	for (i = 0; i < NR_HOOKS; i++) {
+		ret = enable_kprobe(&hooks[i].kp);
+		if (ret) {
+			while (i)
+				disable_kprobe(&hooks[--i].kp);
+			return ret;
+		}
+	}
+	hooks_armed = true;
+	atomic64_inc(&stat_armings);
+	kick_all_cpus_sync();
+	return 0;
+}
+
+/**
+ * btm_move_init() - find what moving domains takes on this kernel
  * @binding: the validated binding to the driver
  *
- * Context: process, at module load.
- * Return: 0; -EOPNOTSUPP for a driver generation without moves here; or
- * the error of a hook that could not be placed.
+ * Nothing is placed in the driver yet: btm_move_hooks_get() does that.
+ *
+ * Context: process, at load.
+ * Return: 0, or -EOPNOTSUPP for a driver generation without moves here, or
+ * -ENOENT when the binding lacks what the generation needs.
  */
 int btm_move_init(const struct btm_binding *binding)
 {
+	const struct iommu_ops *ops = (const void *)binding->addr[BTM_SYM_OPS];
+	const struct iommu_domain_ops *dops = ops ? ops->default_domain_ops :
+						    NULL;
+	int ret;
+
 	if (binding->gen != BTM_DRIVER_CD_SHARED &&
 	    binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
 		return -EOPNOTSUPP;
+	ret = btm_cmdq_init(binding);
+	if (ret)
+		return ret;
 	drv.cd_table = binding->gen == BTM_DRIVER_CD_SHARED;
 	drv.write_ctx_desc = (void *)binding->addr[BTM_SYM_WRITE_CTX_DESC];
 	drv.get_cd_ptr = (void *)binding->addr[BTM_SYM_GET_CD_PTR];
@@ -259,23 +399,30 @@ int btm_move_init(const struct btm_binding *binding)
 	drv.asid_xa = (void *)binding->addr[BTM_SYM_ASID_XA];
 	drv.asid_lock = (void *)binding->addr[BTM_SYM_ASID_LOCK];
 	drv.invs = binding->gen == BTM_DRIVER_INVS;
+	drv.hook_addr[HOOK_IOTLB_SYNC] =
+		(unsigned long)(dops ? dops->iotlb_sync : NULL);
+	drv.hook_addr[HOOK_FLUSH_ALL] =
+		(unsigned long)(dops ? dops->flush_iotlb_all : NULL);
+	drv.hook_addr[HOOK_INV_CONTEXT] = binding->addr[BTM_SYM_TLB_INV_CONTEXT];
+	drv.hook_addr[HOOK_INV_WALK] = binding->addr[BTM_SYM_TLB_INV_WALK];
 	if ((drv.cd_table ? !drv.write_ctx_desc :
 			    !drv.get_cd_ptr || !drv.write_cd_entry) ||
 	    !drv.asid_xa || !drv.asid_lock ||
-	    (drv.invs ? !drv.domain_inv_range : !drv.tlb_inv_asid))
+	    (drv.invs ? !drv.domain_inv_range : !drv.tlb_inv_asid)) {
+		memset(&drv, 0, sizeof(drv));
 		return -ENOENT;
-	return drv.invs ? 0 : btm_hooks_register(binding);
+	}
+	return 0;
 }
 
 /**
- * btm_move_exit() - remove the hooks, and wait for every array to be freed
+ * btm_move_exit() - wait for every array a move replaced to be freed
  *
- * Context: process, at module unload; no move may be running.
+ * Context: process, at unload; every btm_move_hooks_get() was put.
  */
 void btm_move_exit(void)
 {
-	while (hooks_registered)
-		unregister_kprobe(&hooks[--hooks_registered].kp);
+	WARN_ON(hooks_users);
 	rcu_barrier();
 	memset(&drv, 0, sizeof(drv));
 }
@@ -338,42 +485,6 @@ struct iommu_domain *btm_move_holder(void *entry)
 }
 
 /**
- * btm_move_mirror_driver_asids() - mark the driver's ASIDs taken in @aa
- * @aa: an SMMU's allocator
- * @foreign: owner recorded for ASIDs the driver holds that @aa did not know
- *
- * The driver hands out ASIDs from its own xarray, for all its SMMUs, and
- * frees them there. Every ASID the xarray holds becomes private in @aa;
- * every private ASID of @foreign that the xarray no longer holds is freed.
- *
- * Context: process; the driver's ASID mutex held.
- * Return: 0, or the error of the first ASID that could not be marked.
- */
-int btm_move_mirror_driver_asids(struct asid_alloc *aa, void *foreign)
-{
-	unsigned long index;
-	void *entry;
-	u32 asid;
-	int ret;
-
-	lockdep_assert_held(drv.asid_lock);
-	for (asid = 1; asid < aa->nr; asid++)
-		if (asid_kind_of(aa, asid) == ASID_PRIVATE &&
-		    asid_owner(aa, asid) == foreign &&
-		    !xa_load(drv.asid_xa, asid))
-			asid_free_private(aa, asid);
-	xa_for_each(drv.asid_xa, index, entry) {
-		if (index >= aa->nr ||
-		    asid_kind_of(aa, index) != ASID_FREE)
-			continue;
-		ret = asid_reserve_private(aa, index, foreign);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/**
  * struct btm_cd_ref - a CD: the master whose table holds it, and its SSID
  * @master: the driver's master
  * @ssid: the substream
@@ -383,10 +494,14 @@ struct btm_cd_ref {
 	u32 ssid;
 };
 
+/* The most groups of stream-tree masters one move holds. */
+#define MOVE_MAX_GROUPS	8
+
 /**
  * struct btm_move - one move in progress
  * @smmu_domain: the driver's domain
  * @smmu: its SMMU
+ * @aa: the SMMU's allocator
  * @a: its ASID before the move
  * @b: its ASID after the move, once claimed
  * @before: 7.x: its invalidation array before the move (the driver's)
@@ -395,15 +510,24 @@ struct btm_cd_ref {
  * @published: the targets {old, new} were published: the move started
  * @cds: the CDs that reference the domain, as (master, SSID)
  * @nr_cds: how many
+ * @streams_mutex: 6.10+: the SMMU's stream tree's mutex, held from the
+ *		   search for the CDs to the last CD write
+ * @groups: the groups of masters found through the stream tree alone,
+ *	    each held (its mutex and a reference) for as long
+ * @nr_groups: how many
  */
 struct btm_move {
 	void *smmu_domain;
 	struct arm_smmu_device *smmu;
+	struct asid_alloc *aa;
 	u16 a, b;
 	void *before, *during, *after;
 	bool published;
 	struct btm_cd_ref *cds;
 	unsigned int nr_cds;
+	struct mutex *streams_mutex;	/* see @streams_mutex above */
+	struct iommu_group *groups[MOVE_MAX_GROUPS];
+	unsigned int nr_groups;
 };
 
 /* --- 7.x invalidation arrays --- */
@@ -580,7 +704,8 @@ static struct arm_smmu_cd *btm_cd_on(struct btm_cd_ref *ref, u16 asid)
  * 6.2 to 6.9: the driver's CD writer, given a copy of the domain's context
  * descriptor on @asid, changes only the ASID of its live SSID 0 CD (and
  * would write the whole CD from the copy, as the driver would, were it not
- * live), then sends CMD_CFGI_CD for every master and a sync.
+ * live), then sends CMD_CFGI_CD for every master on the domain's list and
+ * a sync.
  */
 static int btm_move_write_ctx_desc(struct btm_move *m, u16 asid)
 {
@@ -629,27 +754,69 @@ static bool btm_move_has_cd(struct btm_move *m, struct arm_smmu_master *master,
 }
 
 /*
- * Every CD that references the domain: those of its list of attached
- * masters (with their SSIDs), and the SSID-0 CD of every master of the
- * SMMU that holds the domain's ASID, which a private ASID is to one
- * domain alone. The 6.12 driver drops a device that joins a group whose
- * domain is set already from that domain's list (it adds the device, then
- * removes it again as if from an old domain), so the list alone would leave
- * that device's CD on the old ASID: it did, in QEMU, and its disk read
- * garbage. The stream tree has every master; its mutex is taken under the
- * ASID mutex and the driver never takes them the other way round.
+ * Hold the group of @master, found through the stream tree alone, for the
+ * rest of the move: its mutex, which the core holds while the driver clears
+ * the master's CD 0 and frees the master, and whose domain must then be the
+ * moving one. Under the ASID mutex the group's can only be tried.
+ */
+static int btm_move_hold_group(struct btm_move *m,
+			       struct arm_smmu_master *master)
+{
+	struct device *dev = *(struct device **)BTM_AT(master,
+					BTM_OFF_arm_smmu_master__dev);
+	struct iommu_group *group = iommu_group_get(dev);
+	unsigned int i;
+
+	if (!group)
+		return -EBUSY;
+	for (i = 0; i < m->nr_groups; i++) {
+		if (m->groups[i] == group) {
+			iommu_group_put(group);
+			return 0;
+		}
+	}
+	if (m->nr_groups == MOVE_MAX_GROUPS ||
+	    !mutex_trylock(BTM_AT(group, BTM_OFF_iommu_group__mutex))) {
+		iommu_group_put(group);
+		return -EBUSY;
+	}
+	m->groups[m->nr_groups++] = group;
+	if (*(struct iommu_domain **)BTM_AT(group, BTM_OFF_iommu_group__domain) !=
+	    domain_in(m->smmu_domain))
+		return -EBUSY;
+	return 0;
+}
+
+/* Let go of what btm_move_find_cds() took. */
+static void btm_move_put_cds(struct btm_move *m)
+{
+	while (m->nr_groups) {
+		struct iommu_group *group = m->groups[--m->nr_groups];
+
+		mutex_unlock(BTM_AT(group, BTM_OFF_iommu_group__mutex));
+		iommu_group_put(group);
+	}
+	if (m->streams_mutex)
+		mutex_unlock(m->streams_mutex);
+	m->streams_mutex = NULL;
+	kfree(m->cds);
+	m->cds = NULL;
+}
+
+/*
+ * Every CD that references the domain, held until btm_move_put_cds(): see
+ * the top of this file for what is found and why each part is held.
  */
 static int btm_move_find_cds(struct btm_move *m)
 {
 	struct list_head *head = BTM_AT(m->smmu_domain,
 				    BTM_OFF_arm_smmu_domain__devices);
 	struct rb_root *streams = BTM_AT(m->smmu, BTM_OFF_arm_smmu_device__streams);
-	struct mutex *streams_mutex = BTM_AT(m->smmu,
-					 BTM_OFF_arm_smmu_device__streams_mutex);
 	unsigned int max = 0;
 	struct btm_cd_ref ref;
 	struct list_head *pos;
 	struct rb_node *node;
+	int ret;
 
 	lockdep_assert_held(drv.asid_lock);
 	if (drv.cd_table) {
@@ -660,16 +827,16 @@ static int btm_move_find_cds(struct btm_move *m)
 		m->nr_cds = 1;
 		return 0;
 	}
-	mutex_lock(streams_mutex);
+	m->streams_mutex = BTM_AT(m->smmu,
+				  BTM_OFF_arm_smmu_device__streams_mutex);
+	mutex_lock(m->streams_mutex);
 	list_for_each(pos, head)
 		max++;
 	for (node = rb_first(streams); node; node = rb_next(node))
 		max++;
 	m->cds = kmalloc_array(max ?: 1, sizeof(*m->cds), GFP_KERNEL);
-	if (!m->cds) {
-		mutex_unlock(streams_mutex);
+	if (!m->cds)
 		return -ENOMEM;
-	}
 	list_for_each(pos, head) {
 		void *md = (char *)pos - BTM_OFF_arm_smmu_master_domain__devices_elm;
 
@@ -685,17 +852,34 @@ static int btm_move_find_cds(struct btm_move *m)
 		ref.master = *(struct arm_smmu_master **)
 			BTM_AT(stream, BTM_OFF_arm_smmu_stream__master);
 		ref.ssid = 0;
-		if (!btm_move_has_cd(m, ref.master, 0) && btm_cd_on(&ref, m->a))
+		if (btm_move_has_cd(m, ref.master, 0) || !btm_cd_on(&ref, m->a))
+			continue;
+		ret = btm_move_hold_group(m, ref.master);
+		if (ret) {
+			atomic64_inc(&stat_busy);
+			return ret;
+		}
+		/* Read again now that the group is held: it may have left. */
+		if (btm_cd_on(&ref, m->a))
 			m->cds[m->nr_cds++] = ref;
 	}
-	mutex_unlock(streams_mutex);
 	return 0;
 }
 
-/* The driver's CD writer has issued CMD_CFGI_CD and CMD_SYNC already. */
+/*
+ * The driver's CD writer has issued CMD_CFGI_CD and CMD_SYNC already, for
+ * the masters on the domain's list; 6.2 to 6.9 also drop every cached
+ * configuration of the SMMU, for masters between their STE and the list.
+ */
 static int btm_move_cfgi_cd(void *ctx, void *cd)
 {
-	return 0;
+	struct btm_move *m = ctx;
+	struct smmu_cmd cmd;
+
+	if (!drv.cd_table)
+		return 0;
+	smmu_cmd_cfgi_all(&cmd);
+	return btm_cmdq_submit(m->smmu, &cmd, 1, true);
 }
 
 /* Every invalidation the move issues through the driver ends in a sync. */
@@ -716,20 +900,23 @@ static int btm_move_tlbi_asid(void *ctx, u16 asid)
 	return 0;
 }
 
-static int btm_move_claim_asid(void *ctx, u16 asid)
+/* The new ASID, from the driver's own xarray, stored there for the domain. */
+static int btm_move_claim_asid(void *ctx, u16 *asid)
 {
 	struct btm_move *m = ctx;
+	u32 id;
 	int ret;
 
-	ret = xa_insert(drv.asid_xa, asid, domain_xa_entry(m->smmu_domain),
-			GFP_KERNEL);
+	ret = xa_alloc(drv.asid_xa, &id, domain_xa_entry(m->smmu_domain),
+		       XA_LIMIT(1, m->aa->nr - 1), GFP_KERNEL);
 	if (ret)
 		return ret;
-	m->b = asid;
+	m->b = id;
+	*asid = id;
 	if (drv.invs) {
-		ret = btm_move_build_invs(m, asid);
+		ret = btm_move_build_invs(m, id);
 		if (ret)
-			xa_erase(drv.asid_xa, asid);
+			xa_erase(drv.asid_xa, id);
 	}
 	return ret;
 }
@@ -752,7 +939,7 @@ static const struct asid_move_ops btm_move_ops = {
 
 /**
  * btm_move_domain() - move a stage-1 DMA domain to a fresh ASID
- * @aa: the allocator of the domain's SMMU, mirrored from the driver's
+ * @aa: the allocator of the domain's SMMU
  * @domain: the domain, attached or not
  * @end: ASID_MOVE_FREE, or ASID_MOVE_PIN to give the old ASID to @owner;
  *	 for ASID_MOVE_FREE the driver's xarray forgets it too, for
@@ -761,13 +948,18 @@ static const struct asid_move_ops btm_move_ops = {
  * @from: set to the domain's ASID before the move
  * @to: set to its ASID after
  *
+ * The domain's ASIDs are the driver's: @aa holds the old one only for the
+ * move (and pinned for @owner after it, with ASID_MOVE_PIN), never the new.
+ *
  * Context: process; the driver's ASID mutex held (btm_move_asid_lock()).
- * Return: 0, or a negative errno with the domain unchanged.
+ * Return: 0; -EBUSY when @aa holds the domain's ASID already or a master
+ * found through the stream tree is busy; or another negative errno; on
+ * error the domain is unchanged.
  */
 int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 		    enum asid_move_end end, void *owner, u16 *from, u16 *to)
 {
-	struct btm_move m = { .smmu_domain = smmu_domain_of(domain) };
+	struct btm_move m = { .smmu_domain = smmu_domain_of(domain), .aa = aa };
 	int ret;
 
 	lockdep_assert_held(drv.asid_lock);
@@ -775,21 +967,27 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 	if (ret)
 		return ret;
 	m.smmu = domain_smmu(m.smmu_domain);
-	if (asid_kind_of(aa, m.a) != ASID_PRIVATE)
-		return -EINVAL;
-	ret = btm_move_find_cds(&m);
+	ret = asid_reserve_private(aa, m.a, domain);
 	if (ret)
 		return ret;
-	ret = asid_move_run(&btm_move_ops, &m, aa, m.a, end, owner, to);
-	kfree(m.cds);
+	ret = btm_hooks_arm();
+	if (!ret)
+		ret = btm_move_find_cds(&m);
+	if (!ret)
+		ret = asid_move_run(&btm_move_ops, &m, aa, m.a, end, owner, to);
+	btm_move_put_cds(&m);
+	btm_hooks_disarm();
 	if (drv.invs)
 		btm_move_free_unused_invs(&m, !ret);
 	if (ret) {
 		/* A failed claim leaves nothing to undo. */
 		if (m.published)
 			atomic64_inc(&stat_undone);
+		asid_free_private(aa, m.a);
 		return ret;
 	}
+	/* The domain's new ASID is the driver's. */
+	asid_free_private(aa, *to);
 	if (end == ASID_MOVE_FREE)
 		xa_erase(drv.asid_xa, m.a);
 	atomic64_inc(&stat_moves);
@@ -798,40 +996,59 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 }
 
 /**
- * btm_move_domain_cds() - how many masters' CDs a move of a domain changes
+ * btm_move_domain_cds() - how many CDs a move of a domain would change now
  * @domain: a stage-1 domain of the driver
  *
  * Context: process; the driver's ASID mutex held, which attach and detach
  * take to change the count.
- * Return: the number of CDs btm_move_find_cds() finds for @domain, or on
- * 6.2 to 6.9, where its masters share one, the masters on its list; 0 when
- * it is not a stage-1 domain or memory ran out.
+ * Return: the CDs on the domain's list of masters and, from 6.10, the
+ * stream-tree masters whose CD 0 holds its ASID; on 6.2 to 6.9, where the
+ * masters share one CD, the masters on its list; 0 when it is not a
+ * stage-1 domain.
  */
 unsigned int btm_move_domain_cds(struct iommu_domain *domain)
 {
-	struct btm_move m = { .smmu_domain = smmu_domain_of(domain) };
-	spinlock_t *lock = BTM_AT(m.smmu_domain,
-				  BTM_OFF_arm_smmu_domain__devices_lock);
-	struct list_head *head = BTM_AT(m.smmu_domain,
-					BTM_OFF_arm_smmu_domain__devices);
+	void *sd = smmu_domain_of(domain);
+	spinlock_t *lock = BTM_AT(sd, BTM_OFF_arm_smmu_domain__devices_lock);
+	struct list_head *head = BTM_AT(sd, BTM_OFF_arm_smmu_domain__devices);
+	struct arm_smmu_device *smmu;
+	struct mutex *streams_mutex;	/* the SMMU's stream tree's */
+	struct btm_cd_ref ref = {};
 	struct list_head *pos;
+	struct rb_node *node;
 	unsigned long flags;
 	unsigned int n = 0;
+	u16 asid;
 
-	if (btm_move_domain_asid(domain, &m.a))
+	lockdep_assert_held(drv.asid_lock);
+	if (btm_move_domain_asid(domain, &asid))
 		return 0;
-	if (drv.cd_table) {
-		spin_lock_irqsave(lock, flags);
-		list_for_each(pos, head)
-			n++;
-		spin_unlock_irqrestore(lock, flags);
+	spin_lock_irqsave(lock, flags);
+	list_for_each(pos, head)
+		n++;
+	spin_unlock_irqrestore(lock, flags);
+	if (drv.cd_table)
 		return n;
+	smmu = domain_smmu(sd);
+	streams_mutex = BTM_AT(smmu, BTM_OFF_arm_smmu_device__streams_mutex);
+	mutex_lock(streams_mutex);
+	for (node = rb_first(BTM_AT(smmu, BTM_OFF_arm_smmu_device__streams));
+	     node; node = rb_next(node)) {
+		void *md, *stream = (char *)node - BTM_OFF_arm_smmu_stream__node;
+		bool listed = false;
+
+		ref.master = *(struct arm_smmu_master **)
+			BTM_AT(stream, BTM_OFF_arm_smmu_stream__master);
+		list_for_each(pos, head) {
+			md = (char *)pos - BTM_OFF_arm_smmu_master_domain__devices_elm;
+			listed |= *(void **)BTM_AT(md,
+				BTM_OFF_arm_smmu_master_domain__master) ==
+				ref.master;
+		}
+		if (!listed && btm_cd_on(&ref, asid))
+			n++;
 	}
-	m.smmu = domain_smmu(m.smmu_domain);
-	if (btm_move_find_cds(&m))
-		return 0;
-	n = m.nr_cds;
-	kfree(m.cds);
+	mutex_unlock(streams_mutex);
 	return n;
 }
 
@@ -841,16 +1058,24 @@ unsigned int btm_move_domain_cds(struct iommu_domain *domain)
  */
 void btm_move_read_stats(struct btm_move_stats *stats)
 {
+	unsigned int i;
 	int cpu;
 
 	stats->moves = atomic64_read(&stat_moves);
 	stats->undone = atomic64_read(&stat_undone);
+	stats->busy = atomic64_read(&stat_busy);
 	stats->covers = atomic64_read(&stat_covers);
 	stats->arrays = atomic_long_read(&stat_arrays);
+	stats->armings = atomic64_read(&stat_armings);
 	stats->hooked = 0;
 	for_each_possible_cpu(cpu)
 		stats->hooked += per_cpu(stat_hooked, cpu);
 	stats->missed = 0;
-	for (cpu = 0; cpu < hooks_registered; cpu++)
-		stats->missed += hooks[cpu].kp.nmissed;
+	mutex_lock(&hooks_lock);
+	stats->hooks = hooks_registered;
+	for (i = 0; i < hooks_registered; i++)
+		stats->missed += hooks[i].kp.nmissed;
+	mutex_unlock(&hooks_lock);
+	stats->armed = READ_ONCE(hooks_armed);
+	stats->needs_hooks = !drv.invs;
 }

@@ -8,8 +8,7 @@
  * functions is exactly what this module must do, with every address
  * validated before use. Needs CONFIG_KPROBES (dkms.conf requires it).
  */
-/* Not KBUILD_MODNAME: the test module links this file too. */
-#define pr_fmt(fmt) "smmu_btm: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>

@@ -32,7 +32,7 @@ MODULE_PARM_DESC(enable,
 static char *ptm = "keep";
 module_param(ptm, charp, 0444);
 MODULE_PARM_DESC(ptm,
-		 "SMMU_CR2.PTM of SMMUs where BTM is usable: keep (never disable an SMMU), or clear (disable each such SMMU for a moment to clear it, aborting its devices' DMA meanwhile: only while they are idle; set again at unload)");
+		 "SMMU_CR2.PTM of SMMUs where BTM is usable: keep (never disable an SMMU), clear (disable each such SMMU for a moment to clear it, aborting its devices' DMA meanwhile: only while they are idle; left clear at unload, which is harmless), or clear-restore (the same, and set again at unload, with a second such moment)");
 
 static bool test_btm_active;
 module_param(test_btm_active, bool, 0400);
@@ -121,7 +121,10 @@ static void __init smmu_btm_decide(void)
 	}
 }
 
-/* The driver parts BTM needs: the move, the provider and the shim, CR2. */
+/*
+ * The driver parts BTM needs: the move, the provider and the shim, CR2.
+ * Nothing is placed in the driver here: the first provider installed does.
+ */
 static int __init smmu_btm_prepare(void)
 {
 	int ret;
@@ -157,22 +160,26 @@ static bool __init smmu_inv_facts(struct btm_smmu *smmu, struct inv_smmu *inv)
 
 /*
  * Put BTM to use on @smmu, whose decision allows it: clear PTM if asked
- * to, then install the SVA provider. Either failing leaves the SMMU as it
- * was, on the driver's own path.
+ * to (an earlier load may have left it clear already), then install the
+ * SVA provider. Either failing leaves the SMMU as it was, on the driver's
+ * own path.
  */
 static void __init smmu_btm_activate(struct btm_smmu *smmu)
 {
 	struct cr2_switch_report undo = {};
 	struct inv_smmu inv;
 	bool ptm_clear;
+	u32 cr0, cr2;
 	u64 t0;
 	int ret;
 
-	if (!state.test_btm_active && state.ptm == BTM_PTM_KEEP) {
+	btm_live_regs(smmu->drv, &cr0, &cr2);
+	if (!state.test_btm_active && (cr2 & CR2_PTM) &&
+	    state.ptm == BTM_PTM_KEEP) {
 		smmu->activity = BTM_ACT_PENDING;
 		return;
 	}
-	if (!state.test_btm_active) {
+	if (!state.test_btm_active && (cr2 & CR2_PTM)) {
 		t0 = ktime_get_ns();
 		ret = btm_set_ptm(smmu->drv, false, &smmu->sw);
 		smmu->sw_us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
@@ -193,7 +200,9 @@ static void __init smmu_btm_activate(struct btm_smmu *smmu)
 	 */
 	ptm_clear = smmu_inv_facts(smmu, &inv);
 	ret = btm_provider_install(&smmu->provider, smmu->iommu, smmu->drv,
-				   smmu->feat.asid_bits, &inv, ptm_clear);
+				   smmu->feat.asid_bits,
+				   smmu->feat.stall_model == SMMU_STALL_FORCED,
+				   &inv, ptm_clear);
 	if (!ret) {
 		smmu->activity = BTM_ACT_ACTIVE;
 		return;
@@ -230,7 +239,13 @@ static void __init smmu_btm_use(void)
 	state.prepared = prepared;
 }
 
-/* Undo smmu_btm_use(): SVA domains are gone, as each holds a reference. */
+/*
+ * Undo smmu_btm_use(): SVA domains are gone, as each holds a reference.
+ * PTM stays clear unless ptm=clear-restore asked for it to be set again:
+ * with PTM 0 the SMMU only takes part in broadcasts besides the driver's
+ * own TLBIs, which over-invalidates and never misses, and setting it again
+ * means stopping the SMMU once more.
+ */
 static void smmu_btm_unuse(void)
 {
 	struct cr2_switch_report rep = {};
@@ -240,7 +255,7 @@ static void smmu_btm_unuse(void)
 	list_for_each_entry(smmu, &state.smmus, node) {
 		if (smmu->activity == BTM_ACT_ACTIVE)
 			WARN_ON(btm_provider_remove(&smmu->provider));
-		if (!smmu->ptm_cleared)
+		if (!smmu->ptm_cleared || state.ptm != BTM_PTM_CLEAR_RESTORE)
 			continue;
 		ret = btm_set_ptm(smmu->drv, true, &rep);
 		if (ret)
@@ -258,6 +273,8 @@ static int __init parse_ptm(const char *text, enum btm_ptm_mode *mode)
 		*mode = BTM_PTM_KEEP;
 	else if (sysfs_streq(text, "clear"))
 		*mode = BTM_PTM_CLEAR;
+	else if (sysfs_streq(text, "clear-restore"))
+		*mode = BTM_PTM_CLEAR_RESTORE;
 	else
 		return -EINVAL;
 	return 0;
@@ -272,7 +289,7 @@ static int __init smmu_btm_init(void)
 		return -EINVAL;
 	}
 	if (!ptm || parse_ptm(ptm, &state.ptm)) {
-		pr_err("invalid ptm=%s: use keep or clear\n", ptm);
+		pr_err("invalid ptm=%s: use keep, clear or clear-restore\n", ptm);
 		return -EINVAL;
 	}
 	state.test_btm_active = test_btm_active;

@@ -40,19 +40,22 @@ void smmu_encode_sva_cd(u64 cd[4], const struct smmu_sva_cd *params)
 /**
  * smmu_cd_make_faulting() - turn an SVA CD into one whose walks all fault
  * @cd: the CD's four words, in CPU byte order, changed in place
+ * @stall_force: the SMMU stalls every fault (IDR0.STALL_MODEL forced)
  *
  * For an mm going away while a device may still issue DMA: the CD stays
  * valid with its ASID (so the SMMU reports translation faults rather than
  * bad-CD errors) but no longer walks the mm's tables, which are about to be
- * freed: EPD0 disables TTB0 walks and TTB0 is cleared. R is cleared too,
- * so that a device still issuing DMA does not fill the event queue with a
- * fault record per transaction (the stock driver does the same); the CDs
- * smmu-btm builds never set S, which alone would need R.
+ * freed: EPD0 disables TTB0 walks and TTB0 is cleared. S and R are cleared
+ * too, so that a device still issuing DMA gets an abort at once instead of
+ * a stall, and does not fill the event queue with a fault record per
+ * transaction, as the stock driver does; where the SMMU forces stalls, CD.S
+ * cannot be cleared, and with it R stays.
  */
-void smmu_cd_make_faulting(u64 cd[4])
+void smmu_cd_make_faulting(u64 cd[4], bool stall_force)
 {
 	cd[0] |= SMMU_CD0_EPD0;
-	cd[0] &= ~SMMU_CD0_R;
+	if (!stall_force)
+		cd[0] &= ~(SMMU_CD0_S | SMMU_CD0_R);
 	cd[1] &= ~SMMU_CD1_TTB0;
 }
 

@@ -14,9 +14,16 @@
 #include <linux/utsname.h>
 
 #include "btm_enable.h"
+#include "domain_move.h"
 #include "smmu_btm.h"
 
 static struct dentry *status_dir;
+
+static const char * const ptm_keys[] = {
+	[BTM_PTM_KEEP] = "keep",
+	[BTM_PTM_CLEAR] = "clear",
+	[BTM_PTM_CLEAR_RESTORE] = "clear-restore",
+};
 
 static const char * const activity_keys[] = {
 	[BTM_ACT_OFF] = "off",
@@ -27,7 +34,7 @@ static const char * const activity_keys[] = {
 
 /* What BTM is doing on @smmu, and why, for people. */
 static void show_activity(struct seq_file *m, struct btm_smmu *smmu,
-			  bool test_btm_active)
+			  bool test_btm_active, bool state_restores)
 {
 	const struct cr2_switch_report *sw = &smmu->sw;
 	unsigned int i = smmu->index;
@@ -45,8 +52,11 @@ static void show_activity(struct seq_file *m, struct btm_smmu *smmu,
 		if (test_btm_active)
 			seq_printf(m, "smmu%u.btm_state_text: provider installed without switching (test_btm_active=1, for tests only: no register written; TLBIs are skipped only if PTM is 0)\n",
 				   i);
-		else
+		else if (smmu->ptm_cleared)
 			seq_printf(m, "smmu%u.btm_state_text: switched on: PTM cleared at load, SVA domains on the CPU's ASIDs need no TLBI\n",
+				   i);
+		else
+			seq_printf(m, "smmu%u.btm_state_text: switched on: PTM was 0 already (left so by an earlier load, or by firmware), SVA domains on the CPU's ASIDs need no TLBI\n",
 				   i);
 		break;
 	case BTM_ACT_FAILED:
@@ -61,6 +71,12 @@ static void show_activity(struct seq_file *m, struct btm_smmu *smmu,
 			   cr2_switch_step_name(sw->failed_step));
 	else
 		seq_printf(m, "smmu%u.ptm_switch: none\n", i);
+	if (smmu->ptm_cleared && state_restores)
+		seq_printf(m, "smmu%u.ptm_at_unload: set to 1 again (ptm=clear-restore: the SMMU stops for a moment once more)\n",
+			   i);
+	else if (smmu->ptm_cleared)
+		seq_printf(m, "smmu%u.ptm_at_unload: left 0 (the driver's own TLBIs go on; broadcasts only add invalidations; ptm=clear-restore sets it again)\n",
+			   i);
 }
 
 /* The SVA domains and invalidations of @smmu's provider. */
@@ -87,7 +103,7 @@ static void show_provider(struct seq_file *m, struct btm_smmu *smmu)
 }
 
 static void show_smmu(struct seq_file *m, struct btm_smmu *smmu,
-		      bool test_btm_active)
+		      const struct btm_state *state)
 {
 	const struct smmu_features *f = &smmu->feat;
 	const struct smmu_id_regs *r = &smmu->regs;
@@ -134,8 +150,29 @@ static void show_smmu(struct seq_file *m, struct btm_smmu *smmu,
 	seq_printf(m, "smmu%u.cr2: 0x%08x (now): PTM %u, E2H %u, RECINVSID %u\n",
 		   i, cr2, !!(cr2 & CR2_PTM), !!(cr2 & CR2_E2H),
 		   !!(cr2 & CR2_RECINVSID));
-	show_activity(m, smmu, test_btm_active);
+	show_activity(m, smmu, state->test_btm_active,
+		      state->ptm == BTM_PTM_CLEAR_RESTORE);
 	show_provider(m, smmu);
+}
+
+/*
+ * The kprobes an ASID move arms on drivers without invalidation arrays:
+ * registered (disarmed, no trap) while a provider is installed, armed
+ * only while a move runs.
+ */
+static void show_move_hooks(struct seq_file *m)
+{
+	struct btm_move_stats st;
+
+	btm_move_read_stats(&st);
+	if (!st.needs_hooks)
+		seq_puts(m, "move_hooks: none (this driver's invalidation arrays take a moving domain's two ASIDs)\n");
+	else if (!st.hooks)
+		seq_puts(m, "move_hooks: none registered (only while a provider is installed)\n");
+	else
+		seq_printf(m, "move_hooks: %u registered, %s (armed only during a move; %llu moves, %llu invalidations widened, %llu refused busy)\n",
+			   st.hooks, st.armed ? "armed" : "disarmed",
+			   st.moves, st.covers, st.busy);
 }
 
 static int status_show(struct seq_file *m, void *unused)
@@ -152,7 +189,7 @@ static int status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "version: %s\n", SMMU_BTM_VERSION);
 	seq_printf(m, "kernel: %s\n", init_utsname()->release);
 	seq_printf(m, "enable: %s\n", btm_mode_name(state->mode));
-	seq_printf(m, "ptm: %s\n", state->ptm == BTM_PTM_CLEAR ? "clear" : "keep");
+	seq_printf(m, "ptm: %s\n", ptm_keys[state->ptm]);
 	if (state->test_btm_active)
 		seq_puts(m, "test_btm_active: yes (tests only; the kernel is tainted)\n");
 	seq_printf(m, "binding.driver: %s\n", btm_driver_gen_name(b->gen));
@@ -173,8 +210,9 @@ static int status_show(struct seq_file *m, void *unused)
 		seq_printf(m, "driver.asids: %u in use, lowest %u, highest %u\n",
 			   asids, lowest, highest);
 	seq_printf(m, "smmus: %u\n", n);
+	show_move_hooks(m);
 	list_for_each_entry(smmu, &state->smmus, node)
-		show_smmu(m, smmu, state->test_btm_active);
+		show_smmu(m, smmu, state);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);

@@ -14,13 +14,20 @@
  *
  * The masters of a group share the DMA domain, so a group's PASID is one
  * CD, counted by its users; a slot another SVA domain holds is refused.
+ *
+ * The driver changes a master's DMA domain, and frees the old one with
+ * its table, only once SVA is disabled on the master, and it refuses to
+ * disable SVA while the master's list of bonds is not empty. smmu-btm's
+ * attachments are not the driver's bonds, so each attached master gets a
+ * placeholder on that list for as long as the CD is in its table, under
+ * the driver's SVA mutex: a bond whose mm is the attachment itself, which
+ * the driver's lookups (by a process's mm) never match.
  * Every CD write takes cdt_lock: the driver serialises its own with its
  * SVA mutex (the writer may allocate a leaf table). An SVA domain's list of
  * attachments is written under its attach_lock and cdt_lock, and read by
  * the notifier under RCU.
  */
-/* Not KBUILD_MODNAME: the test module links this file too. */
-#define pr_fmt(fmt) "smmu_btm: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitfield.h>
 #include <linux/device.h>
@@ -45,18 +52,35 @@ struct arm_smmu_domain;
 			 BTM_SIZEOF_arm_smmu_ctx_desc : 0)
 #define CTX_DESC_MAX	64
 static_assert(CTX_DESC_BYTES <= CTX_DESC_MAX);
+#define BOND_BYTES	(BTM_SIZEOF_arm_smmu_bond > 0 ? \
+			 BTM_SIZEOF_arm_smmu_bond : 0)
 
 static struct {
 	int (*write_ctx_desc)(struct arm_smmu_domain *smmu_domain, int ssid,
 			      void *cd);
 	void *quiet_cd;
+	/* serialises the driver's changes to masters' bonds and sva_enabled */
+	struct mutex *sva_lock;
 } drv;
+
+/**
+ * struct btm_bond_hold - a placeholder on one master's list of bonds
+ * @node: entry in the attachment's list
+ * @master: the driver's master
+ * @bond: the placeholder, laid out as the driver's struct arm_smmu_bond
+ */
+struct btm_bond_hold {
+	struct list_head node;
+	void *master;
+	void *bond;
+};
 
 static DEFINE_MUTEX(cdt_lock);
 static LIST_HEAD(all_attached);
 
 /**
- * btm_cdt_init() - resolve the driver's CD writer and its quiet CD
+ * btm_cdt_init() - resolve the driver's CD writer, its quiet CD and its
+ * SVA mutex
  * @binding: the validated binding, of a 6.2 to 6.9 driver
  *
  * Return: 0, or -ENOENT when the binding lacks them.
@@ -65,7 +89,9 @@ int btm_cdt_init(const struct btm_binding *binding)
 {
 	drv.write_ctx_desc = (void *)binding->addr[BTM_SYM_WRITE_CTX_DESC];
 	drv.quiet_cd = (void *)binding->addr[BTM_SYM_QUIET_CD];
-	return drv.write_ctx_desc && drv.quiet_cd ? 0 : -ENOENT;
+	drv.sva_lock = (void *)binding->addr[BTM_SYM_SVA_LOCK];
+	return drv.write_ctx_desc && drv.quiet_cd && drv.sva_lock ? 0 :
+	       -ENOENT;
 }
 
 /*
@@ -114,6 +140,47 @@ static struct btm_sva_attach *find_own(struct btm_sva *sva, u32 pasid)
 	return NULL;
 }
 
+/* Hold SVA enabled on @master for @at: a placeholder on its bonds. */
+static int bond_hold(struct btm_sva_attach *at, void *master)
+{
+	struct btm_bond_hold *hold;
+
+	hold = kzalloc(sizeof(*hold), GFP_KERNEL);
+	if (hold)
+		hold->bond = kzalloc(BOND_BYTES, GFP_KERNEL);
+	if (!hold || !hold->bond) {
+		kfree(hold);
+		return -ENOMEM;
+	}
+	hold->master = master;
+	*(void **)BTM_AT(hold->bond, BTM_OFF_arm_smmu_bond__mm) = at;
+	mutex_lock(drv.sva_lock);
+	list_add(BTM_AT(hold->bond, BTM_OFF_arm_smmu_bond__list),
+		 BTM_AT(master, BTM_OFF_arm_smmu_master__bonds));
+	mutex_unlock(drv.sva_lock);
+	list_add(&hold->node, &at->bonds);
+	return 0;
+}
+
+/* Take @master's placeholder for @at off its bonds; all of them for NULL. */
+static void bond_release(struct btm_sva_attach *at, void *master)
+{
+	struct btm_bond_hold *hold, *tmp;
+
+	list_for_each_entry_safe(hold, tmp, &at->bonds, node) {
+		if (master && hold->master != master)
+			continue;
+		mutex_lock(drv.sva_lock);
+		list_del(BTM_AT(hold->bond, BTM_OFF_arm_smmu_bond__list));
+		mutex_unlock(drv.sva_lock);
+		list_del(&hold->node);
+		kfree(hold->bond);
+		kfree(hold);
+		if (master)
+			return;
+	}
+}
+
 /**
  * btm_cdt_attach() - put an SVA domain's CD at a device's PASID
  * @sva: the provider's SVA domain, its ASID set
@@ -142,15 +209,23 @@ int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 	mutex_lock(&cdt_lock);
 	at = find(dma, pasid);
 	if (at) {
-		if (at->sva == sva)
-			at->users++;
-		else
+		if (at->sva != sva)
 			ret = -EBUSY;
+		else
+			ret = bond_hold(at, dev_iommu_priv_get(dev));
+		if (!ret)
+			at->users++;
 		goto out;
 	}
 	at = kzalloc(sizeof(*at), GFP_KERNEL);
 	if (!at) {
 		ret = -ENOMEM;
+		goto out;
+	}
+	INIT_LIST_HEAD(&at->bonds);
+	ret = bond_hold(at, dev_iommu_priv_get(dev));
+	if (ret) {
+		kfree(at);
 		goto out;
 	}
 	at->sva = sva;
@@ -173,6 +248,7 @@ int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 	if (ret) {
 		list_del(&at->all);
 		list_del_rcu(&at->node);
+		bond_release(at, NULL);
 		kfree_rcu(at, rcu);
 	}
 out:
@@ -204,7 +280,12 @@ void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid)
 	 * group, all of whose masters share a DMA domain.
 	 */
 	at = find_own(sva, pasid);
-	if (!at || --at->users) {
+	if (!at) {
+		mutex_unlock(&cdt_lock);
+		return;
+	}
+	if (--at->users) {
+		bond_release(at, dev_iommu_priv_get(dev));
 		mutex_unlock(&cdt_lock);
 		return;
 	}
@@ -218,6 +299,8 @@ void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid)
 	btm_sva_flush(sva);
 	list_del(&at->all);
 	list_del_rcu(&at->node);
+	/* SVA may be disabled now: the CD is gone, and no flush reaches it. */
+	bond_release(at, NULL);
 	mutex_unlock(&cdt_lock);
 	kfree_rcu(at, rcu);
 }

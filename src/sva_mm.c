@@ -7,7 +7,6 @@
  */
 #include <linux/bitfield.h>
 #include <linux/errno.h>
-#include <linux/minmax.h>
 #include <linux/mm_types.h>
 #include <linux/sizes.h>
 #include <asm/cpufeature.h>
@@ -21,13 +20,6 @@
 #define TCR_EL1_T0SZ_FIELD	GENMASK_ULL(5, 0)
 #define TCR_EL1_DS_BIT		BIT_ULL(59)
 #define MMFR0_PARANGE		GENMASK_ULL(3, 0)
-/*
- * The widest PARange the kernel gives its CPUs for these page tables: 52
- * bits only with 64KB pages (LPA); with 4KB or 16KB pages 52 bits need
- * LPA2, whose CDs btm_sva_cd_params() refuses, so 48.
- */
-#define KERNEL_PARANGE \
-	(CONFIG_ARM64_PA_BITS == 52 && PAGE_SIZE == SZ_64K ? 6 : 5)
 
 /**
  * btm_sva_pin_asid() - pin @mm's CPU ASID
@@ -73,10 +65,12 @@ static unsigned int page_size_tg0(void)
  * @params: filled in
  *
  * The input size is the CPU's own (TCR_EL1.T0SZ, the same on every CPU),
- * the granule the kernel's page size, the output size the one the kernel
- * gives its CPUs (the system-wide PARange, capped at the kernel's physical
- * address width), and the attribute indexes the CPU's MAIR_EL1, so the SMMU
- * reads the page tables exactly as the CPU does.
+ * the granule the kernel's page size, the output size the system-wide
+ * PARange, and the attribute indexes the CPU's MAIR_EL1, so the SMMU reads
+ * the page tables as the CPU does; every field as the driver's own SVA CD
+ * has it (its IPS is the raw PARange too: with a 4KB or 16KB granule and no
+ * LPA2, a 52-bit size acts as 48 bits). @params->stall is left false: it is
+ * the master's, not the mm's.
  *
  * Return: 0, or -EOPNOTSUPP when the CPU uses 52-bit addresses with a 4KB
  * or 16KB granule (TCR_EL1.DS, LPA2): such page tables have another
@@ -94,9 +88,8 @@ int btm_sva_cd_params(struct mm_struct *mm, u16 asid, bool shared,
 	params->ttb0 = virt_to_phys(mm->pgd);
 	params->va_bits = 64 - FIELD_GET(TCR_EL1_T0SZ_FIELD, tcr);
 	params->tg0 = page_size_tg0();
-	params->ips = min_t(unsigned int, KERNEL_PARANGE,
-			    FIELD_GET(MMFR0_PARANGE,
-				      read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1)));
+	params->ips = FIELD_GET(MMFR0_PARANGE,
+				read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1));
 	params->mair = read_sysreg(mair_el1);
 	params->stall = false;
 	return 0;

@@ -18,8 +18,7 @@
  * pages are unmapped without broadcast TLBIs. The domain itself is freed
  * after the notifier's SRCU grace period, once no callback can run.
  */
-/* Not KBUILD_MODNAME: the test module links this file too. */
-#define pr_fmt(fmt) "smmu_btm: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/list.h>
@@ -256,7 +255,7 @@ static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 		memcpy(target, cdptr, CD_BYTES);
 		for (i = 0; i < ARRAY_SIZE(words); i++)
 			words[i] = le64_to_cpu(target[i]);
-		smmu_cd_make_faulting(words);
+		smmu_cd_make_faulting(words, sva->p->stall_force);
 		for (i = 0; i < ARRAY_SIZE(words); i++)
 			target[i] = cpu_to_le64(words[i]);
 		drv.write_cd_entry(master, ssid, cdptr, (void *)target);

@@ -38,8 +38,7 @@
  * gives, and is counted. Each live SVA domain holds a reference on this
  * module, so it cannot be unloaded under them.
  */
-/* Not KBUILD_MODNAME: the test module links this file too. */
-#define pr_fmt(fmt) "smmu_btm: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
 #include <linux/iommu.h>
@@ -55,6 +54,7 @@
 #include <linux/srcu.h>
 #include <linux/xarray.h>
 
+#include "asid_claims.h"
 #include "compat.h"
 #include "domain_move.h"
 #include "driver_domain.h"
@@ -81,7 +81,6 @@ static struct {
 			     struct arm_smmu_domain *smmu_domain,
 			     ioasid_t pasid, struct arm_smmu_cd *cd,
 			     struct iommu_domain *old);
-	void (*tlb_inv_asid)(struct arm_smmu_device *smmu, u16 asid);
 	/*
 	 * 6.2 to 6.9: the driver's ops (patched in place while a provider is
 	 * installed), its own entries there, the ops of its SVA domains, and
@@ -105,14 +104,21 @@ static LIST_HEAD(providers);
 static LIST_HEAD(sva_domains);
 
 /*
- * 6.2 to 6.9: callers inside the entries patched into the driver's ops,
- * which run module code for every domain allocation and PASID removal
- * (a domain of the provider holds a module reference; those do not).
+ * Callers inside the provider's entries that the core reaches without a
+ * reference on this module: the SVA domain allocation of the ops copy
+ * (6.10+), the driver's domain_alloc and remove_dev_pasid patched in place
+ * (6.2 to 6.9). Each entry takes its module reference, or finishes, inside
+ * a read section; removal waits for the callers (provider_wait_callers()).
+ * A domain of the provider holds a module reference of its own.
  */
 DEFINE_STATIC_SRCU(entry_srcu);
 
-/* Owner of the ASIDs the driver holds for others, in each allocator. */
-static int foreign;
+/*
+ * smmu-btm's entries in the driver's ASID xarray, for every provider (see
+ * include/asid_claims.h); set up with the first provider, under the
+ * driver's ASID mutex like every use.
+ */
+static struct asid_claims claims;
 
 static struct iommu_domain *sva_domain(struct btm_sva *sva)
 {
@@ -143,110 +149,147 @@ static struct btm_provider *provider_of(struct iommu_device *iommu)
 
 /* --- the ASID of a new SVA domain --- */
 
-/*
- * How many SVA domains, of every provider, hold each CPU ASID reserved in
- * the driver's xarray: that xarray is global to the driver's SMMUs, each
- * provider's allocator is per SMMU, and a process bound on two SMMUs pins
- * its ASID in both. The reservation goes with the last of them. Under the
- * driver's ASID mutex.
- */
-static DEFINE_XARRAY(cpu_asid_users);
-
-static int cpu_asid_get(struct xarray *xa, u16 asid)
+static int table_reserve(void *ctx, u16 asid)
 {
-	void *entry = xa_load(&cpu_asid_users, asid);
-	unsigned long users = entry ? xa_to_value(entry) : 0;
-	int ret;
-
-	lockdep_assert_held(btm_move_asid_lock());
-	if (!users) {
-		ret = xa_reserve(xa, asid, GFP_KERNEL);
-		if (ret)
-			return ret;
-	}
-	ret = xa_err(xa_store(&cpu_asid_users, asid, xa_mk_value(users + 1),
-			      GFP_KERNEL));
-	if (ret && !users)
-		xa_release(xa, asid);
-	return ret;
+	return xa_insert(ctx, asid, NULL, GFP_KERNEL);
 }
 
-static void cpu_asid_put(struct xarray *xa, u16 asid)
+static int table_alloc(void *ctx, void *entry, u32 limit, u16 *asid)
 {
-	void *entry = xa_load(&cpu_asid_users, asid);
-	unsigned long users = entry ? xa_to_value(entry) : 0;
-
-	lockdep_assert_held(btm_move_asid_lock());
-	if (WARN_ON(!users))
-		return;
-	if (users > 1) {
-		/* Replaces an entry: nothing to allocate, cannot fail. */
-		xa_store(&cpu_asid_users, asid, xa_mk_value(users - 1),
-			 GFP_KERNEL);
-		return;
-	}
-	xa_erase(&cpu_asid_users, asid);
-	xa_release(xa, asid);
-}
-
-/*
- * Give @sva its mm's CPU ASID @cpu (0: none pinned) on @p's SMMU, moving a
- * DMA domain that holds it; else a private ASID. The driver's ASID mutex
- * is held: the driver allocates, attaches and frees under it too.
- */
-static int sva_take_asid(struct btm_provider *p, struct btm_sva *sva, u16 cpu)
-{
-	struct xarray *xa = btm_move_asid_xa();
-	struct iommu_domain *holder;
-	void *owner = sva->smmu_domain ?: sva;
-	void *displaced = NULL;
-	u16 from, to, asid;
 	u32 id;
 	int ret;
 
+	ret = xa_alloc(ctx, &id, entry, XA_LIMIT(1, limit - 1), GFP_KERNEL);
+	if (!ret)
+		*asid = id;
+	return ret;
+}
+
+static void table_erase(void *ctx, u16 asid)
+{
+	xa_erase(ctx, asid);
+}
+
+static void *claims_zalloc(size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+static void claims_free(void *ptr)
+{
+	kvfree(ptr);
+}
+
+static const struct asid_table_ops driver_table_ops = {
+	.reserve = table_reserve,
+	.alloc = table_alloc,
+	.erase = table_erase,
+	.zalloc = claims_zalloc,
+	.free = claims_free,
+};
+
+/*
+ * What the driver's xarray holds at @asid, reserved entries included
+ * (xa_load() reads those as NULL), and for a DMA domain of the driver on
+ * @asid, that domain.
+ */
+static enum asid_table_entry table_lookup(u16 asid,
+					  struct iommu_domain **holder)
+{
+	XA_STATE(xas, btm_move_asid_xa(), asid);
+	void *entry;
+	u16 on;
+
+	*holder = NULL;
+	rcu_read_lock();
+	do {
+		entry = xas_load(&xas);
+	} while (xas_retry(&xas, entry) && !xa_is_zero(entry));
+	rcu_read_unlock();
+	if (!entry)
+		return ASID_TABLE_EMPTY;
+	if (xa_is_zero(entry))
+		return ASID_TABLE_OTHER;
+	*holder = btm_move_holder(entry);
+	if (!*holder || btm_move_domain_asid(*holder, &on) || on != asid)
+		return ASID_TABLE_OTHER;
+	return ASID_TABLE_DOMAIN;
+}
+
+/*
+ * Give @sva its mm's CPU ASID @cpu on @p's SMMU, by the route the claims
+ * give (asid_cpu_route()): shared with the mm's SVA domains on any SMMU
+ * that hold it already; reserved when free; or taken from one of the
+ * driver's stage-1 DMA domains, which is moved away first.
+ */
+static int sva_take_cpu_asid(struct btm_provider *p, struct btm_sva *sva,
+			     u16 cpu)
+{
+	struct iommu_domain *holder;
+	enum asid_table_entry entry;
+	void *displaced = NULL;
+	u16 from, to;
+	int ret;
+
 	lockdep_assert_held(btm_move_asid_lock());
-	ret = btm_move_mirror_driver_asids(&p->aa, &foreign);
+	entry = table_lookup(cpu, &holder);
+	switch (asid_cpu_route(&claims, cpu, entry)) {
+	case ASID_CPU_REFUSED:
+		return -EBUSY;
+	case ASID_CPU_MOVE:
+		/* The move leaves @cpu pinned for the mm in @p's allocator. */
+		ret = btm_move_domain(&p->aa, holder, ASID_MOVE_PIN, sva->mm,
+				      &from, &to);
+		if (ret)
+			return ret;
+		atomic_inc(&p->moved);
+		xa_erase(btm_move_asid_xa(), cpu);
+		ret = asid_claim_cpu(&claims, cpu);
+		if (ret)
+			asid_unpin(&p->aa, cpu);
+		return ret;
+	case ASID_CPU_SHARE:
+	case ASID_CPU_RESERVE:
+		break;
+	}
+	ret = asid_claim_cpu(&claims, cpu);
 	if (ret)
 		return ret;
-	ret = cpu ? asid_pin_shared(&p->aa, cpu, sva->mm, &displaced) : -ERANGE;
-	if (ret == ASID_PIN_MOVE) {
-		/* Not a shared CD of the driver's own SVA, on another SMMU. */
-		holder = xa_load(xa, cpu);
-		holder = holder ? btm_move_holder(holder) : NULL;
-		ret = holder ? btm_move_domain_asid(holder, &asid) : -EBUSY;
-		if (!ret && asid == cpu)
-			ret = btm_move_domain(&p->aa, holder, ASID_MOVE_PIN,
-					      sva->mm, &from, &to);
-		else if (!ret)
-			ret = -EBUSY;
-		if (!ret) {
-			atomic_inc(&p->moved);
-			xa_erase(xa, cpu);
-		}
+	ret = asid_pin_shared(&p->aa, cpu, sva->mm, &displaced);
+	if (ret) {
+		asid_unclaim_cpu(&claims, cpu);
+		return ret < 0 ? ret : -EBUSY;
 	}
-	if (!ret) {
-		ret = cpu_asid_get(xa, cpu);
-		if (ret) {
-			asid_unpin(&p->aa, cpu);
-		} else {
-			sva->asid = cpu;
-			sva->shared = true;
-			return 0;
-		}
-	}
+	return 0;
+}
 
+/*
+ * Give @sva its ASID on @p's SMMU: its mm's CPU ASID @cpu (0: none pinned)
+ * where it can, else a private one as the stock driver gives. The driver's
+ * ASID mutex is held: the driver allocates, attaches and frees under it.
+ */
+static int sva_take_asid(struct btm_provider *p, struct btm_sva *sva, u16 cpu)
+{
+	void *owner = sva->smmu_domain ?: sva;
+	u16 id;
+	int ret;
+
+	lockdep_assert_held(btm_move_asid_lock());
+	if (cpu && !sva_take_cpu_asid(p, sva, cpu)) {
+		sva->asid = cpu;
+		sva->shared = true;
+		return 0;
+	}
 	/*
-	 * The stock driver's way: a private ASID, invalidated explicitly.
-	 * Before 6.10 the driver's xarray only reserves it (NULL): it holds
-	 * context descriptors, and the domain has none of the driver's.
+	 * Before 6.10 the driver's xarray holds its context descriptors, and
+	 * the domain has none of the driver's: a reserved entry then.
 	 */
-	ret = xa_alloc(xa, &id, sva->smmu_domain,
-		       XA_LIMIT(1, p->aa.nr - 1), GFP_KERNEL);
+	ret = asid_claim_private(&claims, sva->smmu_domain, p->aa.nr, &id);
 	if (ret)
 		return ret;
 	ret = asid_reserve_private(&p->aa, id, owner);
 	if (ret) {
-		xa_erase(xa, id);
+		asid_unclaim_private(&claims, id);
 		return ret;
 	}
 	sva->asid = id;
@@ -258,18 +301,20 @@ static int sva_take_asid(struct btm_provider *p, struct btm_sva *sva, u16 cpu)
 static void sva_release_asid(struct btm_sva *sva)
 {
 	struct btm_provider *p = sva->p;
-	struct xarray *xa = btm_move_asid_xa();
 
 	lockdep_assert_held(btm_move_asid_lock());
-	/* Nothing may hit the domain's entries under the ASID once free. */
-	if (!drv.invs)
-		drv.tlb_inv_asid(p->smmu, sva->asid);
+	/*
+	 * Nothing may hit the domain's entries under the ASID once free: the
+	 * whole ASID, with smmu-btm's own commands on every driver generation
+	 * (7.x cleans an ASID when its last attachment goes, 6.x does not).
+	 */
+	btm_sva_flush(sva);
 	if (!sva->shared) {
 		asid_free_private(&p->aa, sva->asid);
-		xa_erase(xa, sva->asid);
+		asid_unclaim_private(&claims, sva->asid);
 	} else {
 		asid_unpin(&p->aa, sva->asid);
-		cpu_asid_put(xa, sva->asid);
+		asid_unclaim_cpu(&claims, sva->asid);
 	}
 }
 
@@ -335,7 +380,19 @@ void btm_sva_free(struct btm_sva *sva)
 	sva_free_memory(sva);
 }
 
-static int btm_sva_build_cd(struct btm_sva *sva, __le64 *cd)
+/* 6.10+: the master stalls on faults (STALL_FORCE, or dma-can-stall). */
+static bool master_stalls(void *master)
+{
+	return READ_ONCE(*(bool *)BTM_AT(master,
+			 BTM_OFF_arm_smmu_master__stall_enabled));
+}
+
+/*
+ * The CD of @sva for a master that stalls on faults (@stall) or not: the
+ * driver's own SVA CD sets CD.S where the master's stall_enabled says so,
+ * which a stall-forced SMMU sets for every master.
+ */
+static int btm_sva_build_cd(struct btm_sva *sva, bool stall, __le64 *cd)
 {
 	struct smmu_sva_cd params;
 	u64 words[4];
@@ -345,6 +402,7 @@ static int btm_sva_build_cd(struct btm_sva *sva, __le64 *cd)
 	ret = btm_sva_cd_params(sva->mm, sva->asid, sva->shared, &params);
 	if (ret)
 		return ret;
+	params.stall = stall;
 	smmu_encode_sva_cd(words, &params);
 	memset(cd, 0, BTM_SIZEOF_arm_smmu_cd > 0 ? BTM_SIZEOF_arm_smmu_cd : 0);
 	for (i = 0; i < ARRAY_SIZE(words); i++)
@@ -456,7 +514,8 @@ static int sva_attach_cd_table(struct btm_sva *sva, struct device *dev,
 	if (!ret && (!pasid || pasid >= btm_dev_max_pasids(dev)))
 		ret = -EINVAL;
 	if (!ret)
-		ret = btm_sva_build_cd(sva, cd);
+		/* The driver's writer adds CD.S for a stalling domain. */
+		ret = btm_sva_build_cd(sva, false, cd);
 	for (i = 0; i < ARRAY_SIZE(words); i++)
 		words[i] = le64_to_cpu(cd[i]);
 	if (!ret)
@@ -493,7 +552,8 @@ static int btm_sva_set_dev_pasid(BTM_SET_DEV_PASID_PARAMS)
 	 */
 	if (!mmget_not_zero(sva->mm))
 		return -EINVAL;
-	ret = btm_sva_build_cd(sva, cd);
+	ret = btm_sva_build_cd(sva, master_stalls(dev_iommu_priv_get(dev)),
+			       cd);
 	/* The driver's attach path: it writes the CD and its invalidations. */
 	if (!ret && drv.invs)
 		ret = drv.set_pasid_old(dev_iommu_priv_get(dev),
@@ -512,7 +572,11 @@ static struct iommu_domain_ops btm_sva_domain_ops = {
 	.free = btm_sva_domain_free,
 };
 
-/* 6.10+: the driver's domain, on the mm's CPU ASID where it can be. */
+/*
+ * 6.10+: the driver's domain, on the mm's CPU ASID where it can be. The
+ * core reaches this through the ops copy without a reference on the
+ * module: it takes one inside the entry's read section (see entry_srcu).
+ */
 static struct iommu_domain *btm_sva_domain_alloc(struct device *dev,
 						 struct mm_struct *mm)
 {
@@ -520,16 +584,20 @@ static struct iommu_domain *btm_sva_domain_alloc(struct device *dev,
 	struct btm_provider *p;
 	struct btm_sva *sva;
 	void *smmu_domain;
-	int ret;
+	bool got;
+	int ret, idx;
 
-	sva = kzalloc(sizeof(*sva), GFP_KERNEL);
-	if (!sva)
-		return ERR_PTR(-ENOMEM);
-	INIT_LIST_HEAD(&sva->attached);
-	if (!try_module_get(THIS_MODULE)) {
-		kfree(sva);
+	idx = srcu_read_lock(&entry_srcu);
+	got = try_module_get(THIS_MODULE);
+	srcu_read_unlock(&entry_srcu, idx);
+	if (!got)
 		return ERR_PTR(-ENODEV);
+	sva = kzalloc(sizeof(*sva), GFP_KERNEL);
+	if (!sva) {
+		module_put(THIS_MODULE);
+		return ERR_PTR(-ENOMEM);
 	}
+	INIT_LIST_HEAD(&sva->attached);
 	smmu_domain = drv.domain_alloc();
 	if (IS_ERR(smmu_domain)) {
 		kfree(sva);
@@ -578,13 +646,16 @@ static struct iommu_domain *btm_domain_alloc_by_type(unsigned int type)
 		srcu_read_unlock(&entry_srcu, idx);
 		return domain;
 	}
-	sva = kzalloc(sizeof(*sva), GFP_KERNEL);
-	if (!sva || !try_module_get(THIS_MODULE)) {
+	if (!try_module_get(THIS_MODULE)) {
 		srcu_read_unlock(&entry_srcu, idx);
-		kfree(sva);
 		return NULL;
 	}
 	srcu_read_unlock(&entry_srcu, idx);
+	sva = kzalloc(sizeof(*sva), GFP_KERNEL);
+	if (!sva) {
+		module_put(THIS_MODULE);
+		return NULL;
+	}
 	mutex_init(&sva->attach_lock);
 	INIT_LIST_HEAD(&sva->attached);
 	sva->domain.ops = &btm_sva_domain_ops;
@@ -726,7 +797,7 @@ static int provider_init_in_place(const struct btm_binding *binding)
 	unsigned long ops = binding->addr[BTM_SYM_OPS];
 	struct iommu_domain *probe;
 
-	if (!ops || !drv.tlb_inv_asid)
+	if (!ops)
 		return -ENOENT;
 	if (ops < btm_kallsyms_lookup("_sdata") ||
 	    ops >= btm_kallsyms_lookup("_edata")) {
@@ -764,7 +835,6 @@ int btm_provider_init(const struct btm_binding *binding)
 		return -EOPNOTSUPP;
 	btm_domain_ops_set_dev_pasid(&btm_sva_domain_ops, btm_sva_set_dev_pasid);
 	drv.invs = binding->gen == BTM_DRIVER_INVS;
-	drv.tlb_inv_asid = (void *)binding->addr[BTM_SYM_TLB_INV_ASID];
 	if (cd_table)
 		return provider_init_in_place(binding);
 	drv.domain_alloc = (void *)binding->addr[BTM_SYM_DOMAIN_ALLOC];
@@ -772,10 +842,52 @@ int btm_provider_init(const struct btm_binding *binding)
 			(void *)binding->addr[BTM_SYM_SET_PASID];
 	drv.set_pasid_old = drv.invs ?
 			    (void *)binding->addr[BTM_SYM_SET_PASID] : NULL;
-	if (!drv.domain_alloc || !(drv.set_pasid || drv.set_pasid_old) ||
-	    (!drv.invs && !drv.tlb_inv_asid))
+	if (!drv.domain_alloc || !(drv.set_pasid || drv.set_pasid_old))
 		return -ENOENT;
 	return btm_notifier_init(binding);
+}
+
+/* Installed providers: the first places what they share, the last removes it. */
+static unsigned int nr_installed;
+
+static int providers_get(void)
+{
+	struct mutex *asid_lock = btm_move_asid_lock();
+	int ret;
+
+	lockdep_assert_held(&install_lock);
+	if (nr_installed) {
+		nr_installed++;
+		return 0;
+	}
+	ret = btm_move_hooks_get();
+	if (ret)
+		return ret;
+	mutex_lock(asid_lock);
+	ret = asid_claims_init(&claims, 1U << 16, &driver_table_ops,
+			       btm_move_asid_xa());
+	mutex_unlock(asid_lock);
+	if (ret) {
+		btm_move_hooks_put();
+		return ret;
+	}
+	nr_installed = 1;
+	return 0;
+}
+
+static void providers_put(void)
+{
+	struct mutex *asid_lock = btm_move_asid_lock();
+
+	lockdep_assert_held(&install_lock);
+	if (WARN_ON(!nr_installed) || --nr_installed)
+		return;
+	mutex_lock(asid_lock);
+	WARN_ON(asid_claims_count(&claims, ASID_CLAIM_CPU) ||
+		asid_claims_count(&claims, ASID_CLAIM_PRIVATE));
+	asid_claims_destroy(&claims);
+	mutex_unlock(asid_lock);
+	btm_move_hooks_put();
 }
 
 /**
@@ -784,15 +896,19 @@ int btm_provider_init(const struct btm_binding *binding)
  * @iommu: the SMMU's iommu_device
  * @smmu: the driver's arm_smmu_device for it
  * @asid_bits: the SMMU's ASID width
+ * @stall_force: the SMMU stalls every faulting transaction (IDR0.STALL_MODEL)
  * @inv: what invalidation planning needs of the SMMU
  * @btm: the SMMU takes part in the CPU's broadcast TLB maintenance
+ *
+ * The first provider places the move's probes (disarmed) and starts the
+ * claims on the driver's ASID table; the last one removed takes both away.
  *
  * Context: process; btm_provider_init() has succeeded.
  * Return: 0; -EBUSY while a group on the SMMU has a PASID attached; or
  * another negative errno, with nothing changed.
  */
 int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
-			 void *smmu, unsigned int asid_bits,
+			 void *smmu, unsigned int asid_bits, bool stall_force,
 			 const struct inv_smmu *inv, bool btm)
 {
 	struct reown r = { .iommu = iommu, .check_only = true };
@@ -807,6 +923,7 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 		return ret;
 	p->iommu = iommu;
 	p->smmu = smmu;
+	p->stall_force = stall_force;
 	p->inv = *inv;
 	p->btm = btm;
 	p->orig = iommu->ops;
@@ -824,6 +941,8 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 	ret = reown_all(&r);
 	if (!ret && r.busy)
 		ret = -EBUSY;
+	if (!ret)
+		ret = providers_get();
 	if (!ret) {
 		/* Listed first: a domain allocated through the ops finds it. */
 		mutex_lock(&providers_lock);
@@ -854,6 +973,21 @@ err:
 	return ret;
 }
 
+/*
+ * Wait until no caller can be in a provider's entry that the core reached
+ * without a module reference, once the entries are out of the ops: first
+ * RCU Tasks, for a caller preempted after it loaded the entry and before
+ * the read section; then the section; then RCU Tasks again, for one
+ * preempted after the section and before its return. (A caller that sleeps
+ * inside the section is quiescent for RCU Tasks: the section covers it.)
+ */
+static void provider_wait_callers(void)
+{
+	synchronize_rcu_tasks();
+	synchronize_srcu(&entry_srcu);
+	synchronize_rcu_tasks();
+}
+
 /**
  * btm_provider_remove() - put the driver's ops back on the SMMU
  * @p: an installed provider
@@ -881,18 +1015,14 @@ int btm_provider_remove(struct btm_provider *p)
 	 */
 	if (drv.ops && !--drv.patched && !WARN_ON(!btm_provider_hooks(drv.ops))) {
 		btm_ops_set_sva(drv.ops, &drv.orig);
-		/*
-		 * Callers that found the entries may still be in them: those
-		 * inside the read section are waited for; RCU Tasks also waits
-		 * for one preempted between the call and the read lock.
-		 */
-		synchronize_rcu_tasks();
-		synchronize_srcu(&entry_srcu);
+		provider_wait_callers();
 	}
 	if (!drv.ops && !WARN_ON(p->iommu->ops != p->ops)) {
 		WRITE_ONCE(p->iommu->ops, p->orig);
 		reown_all(&r);
+		provider_wait_callers();
 	}
+	providers_put();
 	mutex_unlock(&install_lock);
 	/*
 	 * The copy is not freed: the core reads a device's ops without a lock
@@ -976,13 +1106,16 @@ int btm_sva_domain_asid(struct iommu_domain *domain, u16 *asid, bool *shared)
 /**
  * btm_sva_domain_cd() - the CD the provider writes for an SVA domain
  * @domain: one of the provider's SVA domains
+ * @master: 6.10+: the driver's master it is for (whose stall_enabled sets
+ *	    CD.S), or NULL for one that does not stall
  * @cd: filled with the CD's first four words, as the SMMU reads them
  *
  * Return: 0, or -ENOENT when @domain is not the provider's, or the error
  * of building the CD for its mm.
  */
-int btm_sva_domain_cd(struct iommu_domain *domain, __le64 *cd)
+int btm_sva_domain_cd(struct iommu_domain *domain, void *master, __le64 *cd)
 {
+	bool stall = master && !BTM_SVA_MM_AT_ATTACH && master_stalls(master);
 	__le64 full[8];
 	struct btm_sva *sva;
 	int ret;
@@ -992,7 +1125,7 @@ int btm_sva_domain_cd(struct iommu_domain *domain, __le64 *cd)
 	/* Pairs with sva_setup(): a provider set means the ASID is. */
 	if (sva && !smp_load_acquire(&sva->p))
 		sva = NULL;
-	ret = sva ? btm_sva_build_cd(sva, full) : -ENOENT;
+	ret = sva ? btm_sva_build_cd(sva, stall, full) : -ENOENT;
 	mutex_unlock(&providers_lock);
 	if (!ret)
 		memcpy(cd, full, 4 * sizeof(*cd));

@@ -104,7 +104,7 @@ t_ptm_clear_needs_usable() {
 }
 
 t_refuse_bad_ptm() {
-	refused_cleanly "invalid ptm=sometimes: use keep or clear" ptm=sometimes
+	refused_cleanly "invalid ptm=sometimes: use keep, clear or clear-restore" ptm=sometimes
 }
 
 t_status_read_only() {
@@ -402,6 +402,115 @@ t_shim_routes() {
 	rmmod smmu_btm_ktest || fail "the test module did not unload"
 }
 
+# The kprobes the ASID move arms: "ADDR TYPE SYMBOL+OFF [FLAGS]" lines of
+# the kernel's list for the driver's functions.
+move_probes() {
+	grep ' arm_smmu_' /sys/kernel/debug/kprobes/list 2>/dev/null
+}
+
+# The move's kprobes exist only while a provider is installed, and trap
+# only while a move runs: none after a plain load (which installs no
+# provider), and with a provider installed every one of them disarmed.
+t_move_hooks() {
+	insmod /smmu_btm.ko || { fail "insmod failed"; return; }
+	plain=$(move_probes) st=$(status_value move_hooks)
+	rmmod smmu_btm
+	[ -z "$plain" ] || fail "kprobes after a plain load: $plain"
+	case "$st" in
+	"none registered"* | "none (this driver's"*) ;;
+	*) fail "move_hooks '$st' after a plain load" ;;
+	esac
+	case "$ARG_drvgen" in
+	*-shared-cd | *-domain) ;;
+	*) return ;;
+	esac
+	insmod /smmu_btm.ko test_btm_active=1 || { fail "insmod test_btm_active=1 failed"; return; }
+	probes=$(move_probes) st=$(status_value move_hooks)
+	rmmod smmu_btm
+	echo "$probes" | sed 's/^/move-probe: /'
+	[ "$(echo "$probes" | grep -c .)" = 4 ] || fail "$(echo "$probes" | grep -c .) move kprobes with a provider installed, expected 4"
+	echo "$probes" | grep -v '\[DISABLED\]' | grep -q . &&
+		fail "an armed move kprobe outside a move: $(echo "$probes" | grep -v DISABLED)"
+	case "$st" in
+	"4 registered, disarmed"*) ;;
+	*) fail "move_hooks '$st' with a provider installed" ;;
+	esac
+	[ -z "$(move_probes)" ] || fail "kprobes left after unload: $(move_probes)"
+}
+
+# SVA domains allocated and freed from 4 threads, through the ops the disk
+# has at each moment (the iommu core's way), while smmu_btm is loaded with
+# its provider and unloaded again, 30 times: a thread that finds the
+# provider's entry as it goes must never run the module's text after the
+# module is gone (the log scan fails on any oops or KASAN report).
+t_unload_under_binds() {
+	insmod /smmu_btm_stress.ko threads=4 || { fail "the stress module did not load"; return; }
+	loads=0 busy=0
+	for i in $(seq 30); do
+		insmod /smmu_btm.ko test_btm_active=1 || { fail "load $i failed"; break; }
+		loads=$((loads + 1))
+		sleep 0.$((i % 5))
+		while ! rmmod smmu_btm 2>/dev/null; do
+			busy=$((busy + 1))
+			[ "$busy" -lt 3000 ] || { fail "smmu_btm never became free to unload"; break 2; }
+			sleep 0.01
+		done
+	done
+	rmmod smmu_btm_stress || fail "the stress module did not unload"
+	line=$(dmesg | grep 'STRESS allocs=' | tail -n 1)
+	echo "$loads loads and unloads, $busy unload attempts refused busy; ${line#*: }"
+	allocs=${line#*allocs=}
+	allocs=${allocs%% *}
+	# Under LPA2 every allocation is refused, after entering the provider.
+	if [ "$ARG_lpa2" = 1 ]; then
+		[ "$allocs" = 0 ] || fail "SVA domains allocated for an LPA2 mm: $line"
+	else
+		[ "${allocs:-0}" -gt 0 ] || fail "no SVA domain was allocated: $line"
+	fi
+	[ ! -e /sys/module/smmu_btm ] || fail "smmu_btm left loaded"
+}
+
+# ASID moves of the disk's DMA domain while its second function (a master
+# of that domain, found through the SMMU's stream tree on 6.10+) is removed
+# and rescanned in a loop: a move must never use a master the driver frees
+# or write back a CD the driver cleared (KASAN sees the first), and may be
+# refused while the master's group is busy. The first function is read and
+# checksummed throughout.
+t_moves_racing_rescan() {
+	# By its address: after an earlier remove and rescan of the first
+	# function, the block devices' names may have swapped.
+	dev1=/sys/bus/pci/devices/0000:00:02.1
+	[ -e "$dev1/remove" ] || { fail "no second disk function"; return; }
+	rm -f /tmp/stop-rescan /tmp/sums
+	d0=/dev/$(ls /sys/bus/pci/devices/0000:00:02.0/virtio*/block)
+	(while [ ! -e /tmp/stop-rescan ]; do disk_md5 "$d0" >>/tmp/sums; done) &
+	(n=0; while [ ! -e /tmp/stop-rescan ]; do
+		echo 1 >"$dev1/remove" 2>/dev/null
+		echo 1 >/sys/bus/pci/rescan
+		n=$((n + 1))
+		echo "$n" >/tmp/rescans
+	done) &
+	insmod /smmu_btm_ktest.ko moves=1000 race=1 2>/dev/null
+	loaded=$?
+	touch /tmp/stop-rescan
+	wait
+	[ "$loaded" = 0 ] && rmmod smmu_btm_ktest
+	i=0
+	while ! ls "$dev1"/virtio*/block >/dev/null 2>&1 && [ $i -lt 100 ]; do
+		echo 1 >/sys/bus/pci/rescan
+		sleep 0.1
+		i=$((i + 1))
+	done
+	bad=$(grep -vc "^$ARG_md5\$" /tmp/sums)
+	echo "$(cat /tmp/rescans) removes and rescans, $(wc -l </tmp/sums) reads of $d0, $bad bad"
+	dmesg | grep 'smmu_btm_ktest: moved the disk' | tail -n 1
+	dmesg | grep -q 'smmu_btm_ktest: CHECK moves-racing-rescan PASS' ||
+		fail "$(dmesg | grep 'CHECK moves-racing-rescan' | tail -n 1)"
+	[ "$loaded" = 0 ] || fail "the test module's checks failed"
+	[ "$bad" = 0 ] || fail "$bad reads of $d0 with a wrong checksum"
+	ls "$dev1"/virtio*/block >/dev/null 2>&1 || fail "the second function's disk did not come back"
+}
+
 # What the driver holds that smmu-btm may touch: its ASIDs in use, its
 # feature word and the live CR2, as the status file shows them.
 driver_state() {
@@ -474,16 +583,21 @@ run_all() {
 	run_test reload t_reload
 	run_test enable-force t_enable_force
 	run_test disk-after-unload t_disk_after_unload
-	run_ktest
+	selected ktest && run_ktest
 	case "$ARG_drvgen" in
 	*-shared-cd | *-domain | *-invs)
 		run_test provider-remove-rescan t_provider_remove_rescan
 		run_test failed-load-leaves-nothing t_failed_load_leaves_nothing
+		run_test moves-racing-rescan t_moves_racing_rescan
 		# Last: these taint the kernel, which t_enable_force checks for.
 		run_test shim-routes t_shim_routes
 		;;
 	esac
 	run_test test-btm-active t_test_btm_active
+	run_test move-hooks t_move_hooks
+	case "$ARG_drvgen" in
+	*-shared-cd | *-domain | *-invs) run_test unload-under-binds t_unload_under_binds ;;
+	esac
 }
 
 # make demo: load, show the status, unload.
@@ -565,8 +679,18 @@ t_bench_notifier() {
 	rmmod smmu_btm_ktest
 }
 
+# make bench: the cost of an SVA domain's allocation (a bind) with the
+# disk's DMA domain alone and with 10,000 DMA domains in the driver's table.
+t_bench_bind() {
+	insmod /smmu_btm_ktest.ko bench_binds=200 || fail "the test module did not load"
+	rmmod smmu_btm_ktest
+	dmesg | sed -n 's/.*smmu_btm_ktest: BENCH /SMMUBTM-BENCH /p'
+}
+
 run_bench() {
-	if [ "$ARG_bench" = notifier ]; then
+	if [ "$ARG_bench" = bind ]; then
+		run_test bench-bind t_bench_bind
+	elif [ "$ARG_bench" = notifier ]; then
 		run_test bench-notifier t_bench_notifier
 	else
 		run_test bench-moves t_bench_moves

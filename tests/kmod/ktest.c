@@ -36,6 +36,14 @@ static unsigned int bench_moves;
 module_param(bench_moves, uint, 0444);
 MODULE_PARM_DESC(bench_moves, "time this many ASID moves of the disk's DMA domain instead of testing");
 
+static unsigned int bench_binds;
+module_param(bench_binds, uint, 0444);
+MODULE_PARM_DESC(bench_binds, "time this many SVA domain allocations with 1 and 10,000 DMA domains instead of testing");
+
+static bool race;
+module_param(race, bool, 0444);
+MODULE_PARM_DESC(race, "the disk is removed and rescanned while it is moved: a move may be refused busy");
+
 static bool fail_on_purpose;
 module_param(fail_on_purpose, bool, 0444);
 MODULE_PARM_DESC(fail_on_purpose, "fail one check, to test that a failed load leaves nothing behind");
@@ -112,12 +120,14 @@ static void check_pinned_sva_cd(struct mm_struct *mm)
 	      "CD1 %#llx, pgd at %pa", cd[1], &(phys_addr_t){ virt_to_phys(mm->pgd) });
 	/*
 	 * The CD takes its granule from PAGE_SIZE and its output size from
-	 * the sanitised PARange; this CPU's TCR_EL1, set up by the kernel
-	 * from the same facts, must agree.
+	 * the sanitised PARange, as the driver's own SVA CD; this CPU's
+	 * TCR_EL1, set up by the kernel from the same facts, must agree
+	 * (its IPS at most the PARange: capped at the kernel's PA size).
 	 */
 	check("cd-tcr", FIELD_GET(SMMU_CD0_T0SZ, cd[0]) == (tcr & 63) &&
 	      FIELD_GET(SMMU_CD0_TG0, cd[0]) == ((tcr >> 14) & 3) &&
-	      FIELD_GET(SMMU_CD0_IPS, cd[0]) == ((tcr >> 32) & 7) &&
+	      FIELD_GET(SMMU_CD0_IPS, cd[0]) == ktest_parange() &&
+	      FIELD_GET(SMMU_CD0_IPS, cd[0]) >= ((tcr >> 32) & 7) &&
 	      (cd[0] & SMMU_CD0_V) && (cd[0] & SMMU_CD0_EPD1) &&
 	      !(cd[0] & SMMU_CD0_EPD0),
 	      "CD0 %#llx, TCR_EL1 %#llx", cd[0], tcr);
@@ -131,13 +141,16 @@ static int __init ktest_init(void)
 		pr_info("CHECK has-mm FAIL loaded without a user mm\n");
 		return -EINVAL;
 	}
-	if (bench_moves) {
-		ktest_bench(bench_moves);
+	if (bench_moves || bench_binds) {
+		if (bench_moves)
+			ktest_bench(bench_moves);
+		if (bench_binds)
+			ktest_bench_bind(current->mm, bench_binds);
 		return failed ? -EINVAL : 0;
 	}
 	check_pinned_sva_cd(current->mm);
 	if (moves)
-		ktest_moves(current->mm, moves, provider_stays);
+		ktest_moves(current->mm, moves, provider_stays, race);
 	if (provider_stays)
 		check("shim-file", !ktest_shim_init(), "no debugfs");
 	if (fail_on_purpose)

@@ -25,6 +25,8 @@ struct fake_domain {
 	u16 cd_asid[MAX_CDS];
 	u16 targets[ASID_MOVE_MAX_TARGETS];
 	unsigned int nr_targets;
+	/* What the outside allocator of claiming_ops hands out next. */
+	u16 claim_next;
 	/* Fail the fail_at'th int callback (1-based; 0: never), once. */
 	unsigned int fail_at, calls;
 	char log[LOG_LEN];
@@ -127,13 +129,14 @@ static const struct asid_move_ops fake_ops = {
 	.tlbi_asid = fake_tlbi,
 };
 
-static int fake_claim(void *ctx, u16 asid)
+static int fake_claim(void *ctx, u16 *asid)
 {
 	struct fake_domain *d = ctx;
 
 	if (fails(d))
 		return -EBUSY;
-	log_add(d, "claim %u; ", asid);
+	*asid = d->claim_next;
+	log_add(d, "claim %u; ", *asid);
 	return 0;
 }
 
@@ -264,8 +267,10 @@ static void test_move_bad_args(void **state)
 }
 
 /*
- * The new ASID is claimed before anything is published; a claim that fails
- * ends the move with nothing issued and the allocator as before, and an
+ * The new ASID is the one the outside allocator picks (not the allocator's
+ * lowest free), claimed before anything is published; a claim that fails
+ * ends the move with nothing issued and the allocator as before, an ASID
+ * claimed that the allocator holds already is given back at once, and an
  * undone move gives back what it claimed, after the last TLBI of it.
  */
 static void test_move_claim_release(void **state)
@@ -277,6 +282,7 @@ static void test_move_claim_release(void **state)
 
 	(void)state;
 	setup_domain(&aa, &d, 2, 8);
+	d.claim_next = 7;
 	asid_alloc_counts(&aa, &before);
 	d.fail_at = 1;
 	assert_int_equal(asid_move_run(&claiming_ops, &d, &aa, 1,
@@ -285,20 +291,33 @@ static void test_move_claim_release(void **state)
 	asid_alloc_counts(&aa, &after);
 	assert_memory_equal(&before, &after, sizeof(before));
 	assert_int_equal(asid_kind_of(&aa, 1), ASID_PRIVATE);
-	assert_int_equal(asid_kind_of(&aa, 3), ASID_FREE);
+	assert_int_equal(asid_kind_of(&aa, 7), ASID_FREE);
 
-	/* Fail the second CD's write: the undo releases 3 at its very end. */
+	/* ASID 2 is another domain's here: released, nothing else done. */
+	d.log[0] = 0;
+	d.calls = 0;
+	d.fail_at = 0;
+	d.claim_next = 2;
+	assert_int_equal(asid_move_run(&claiming_ops, &d, &aa, 1,
+				       ASID_MOVE_FREE, NULL, &b), -EBUSY);
+	assert_string_equal(d.log, "claim 2; release 2; ");
+	asid_alloc_counts(&aa, &after);
+	assert_memory_equal(&before, &after, sizeof(before));
+	assert_ptr_equal(asid_owner(&aa, 2), &other_domain);
+
+	/* Fail the second CD's write: the undo releases 7 at its very end. */
 	d.log[0] = 0;
 	d.calls = 0;
 	d.fail_at = 5;
+	d.claim_next = 7;
 	assert_int_equal(asid_move_run(&claiming_ops, &d, &aa, 1,
 				       ASID_MOVE_FREE, NULL, &b), -EIO);
 	assert_string_equal(d.log,
-			    "claim 3; publish 1,3; "
-			    "write cd0 3; cfgi cd0; sync; FAIL "
+			    "claim 7; publish 1,7; "
+			    "write cd0 7; cfgi cd0; sync; FAIL "
 			    "write cd0 1; cfgi cd0; sync; "
 			    "write cd1 1; cfgi cd1; sync; "
-			    "tlbi 3; sync; publish 1; release 3; ");
+			    "tlbi 7; sync; publish 1; release 7; ");
 	asid_alloc_counts(&aa, &after);
 	assert_memory_equal(&before, &after, sizeof(before));
 	assert_cds_on(&d, 1);
@@ -308,10 +327,12 @@ static void test_move_claim_release(void **state)
 	assert_int_equal(asid_move_run(&claiming_ops, &d, &aa, 1,
 				       ASID_MOVE_FREE, NULL, &b), 0);
 	assert_string_equal(d.log,
-			    "claim 3; publish 1,3; "
-			    "write cd0 3; cfgi cd0; sync; "
-			    "write cd1 3; cfgi cd1; sync; "
-			    "tlbi 1; sync; publish 3; ");
+			    "claim 7; publish 1,7; "
+			    "write cd0 7; cfgi cd0; sync; "
+			    "write cd1 7; cfgi cd1; sync; "
+			    "tlbi 1; sync; publish 7; ");
+	assert_int_equal(b, 7);
+	assert_int_equal(asid_kind_of(&aa, 7), ASID_PRIVATE);
 	asid_alloc_destroy(&aa);
 }
 

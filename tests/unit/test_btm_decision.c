@@ -77,6 +77,7 @@
 #define CPU_EL1		{ .vhe = false, .asid_bits = 16 }
 #define CPU_EL1_ASID8	{ .vhe = false, .asid_bits = 8 }
 #define CPU_VHE_ASID8	{ .vhe = true, .asid_bits = 8 }
+#define CPU_VHE_REPEAT_TLBI	{ .vhe = true, .asid_bits = 16, .tlbi_repeat = true }
 
 /* Debian-style: a 6.10+ driver, but no CONFIG_IOMMU_SVA. */
 #define KERNEL_NO_SVA	{ .driver_gen = BTM_DRIVER_DOMAIN }
@@ -215,19 +216,36 @@ static const struct decide_case cases[] = {
 	  CPU_VHE, KERNEL_SVA, BTM_MODE_FORCE, BTM_ASID_WIDTH,
 	  NULL },
 
-	{ "kunpeng-920, CR2.PTM=0: kernel already does BTM",
+	{ "kunpeng-920, CR2.PTM=0 without the driver's BTM bit: usable, nothing to switch",
 	  { .idr0 = IDR0_SVA_SERVER, .iidr = 0x00030736,
 	    .cr2 = CR2_RECINVSID | CR2_E2H },
-	  CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO, BTM_ALREADY_ENABLED,
+	  CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO, BTM_USABLE,
 	  NULL },
 	{ "kunpeng-920, driver BTM feature set", REGS_KP920, CPU_VHE,
 	  KERNEL_DRIVER_BTM, BTM_MODE_FORCE, BTM_ALREADY_ENABLED,
 	  NULL },
-	{ "mmu-700, CR2.PTM=0: stand aside before erratum",
+	{ "mmu-700, driver BTM bit: stand aside before erratum",
 	  { .idr0 = IDR0_SVA_SERVER, .iidr = IIDR(0x487, 0, 1, ARM),
 	    .cr2 = CR2_RECINVSID },
-	  CPU_EL1, KERNEL_SVA, BTM_MODE_AUTO, BTM_ALREADY_ENABLED,
+	  CPU_EL1, KERNEL_DRIVER_BTM, BTM_MODE_AUTO, BTM_ALREADY_ENABLED,
 	  NULL },
+	{ "mmu-700, CR2.PTM=0 alone: the erratum still applies",
+	  { .idr0 = IDR0_SVA_SERVER, .iidr = IIDR(0x487, 0, 1, ARM),
+	    .cr2 = CR2_RECINVSID },
+	  CPU_EL1, KERNEL_SVA, BTM_MODE_AUTO, BTM_ERRATUM, "MMU-700" },
+
+	{ "kunpeng-920, CPUs that repeat broadcast TLBIs", REGS_KP920,
+	  CPU_VHE_REPEAT_TLBI, KERNEL_SVA, BTM_MODE_AUTO, BTM_CPU_ERRATUM,
+	  NULL },
+	{ "kunpeng-920, CPUs that repeat broadcast TLBIs, enable=force",
+	  REGS_KP920, CPU_VHE_REPEAT_TLBI, KERNEL_SVA_KVM, BTM_MODE_FORCE,
+	  BTM_USABLE_FORCED, NULL },
+	{ "mmu-700 on CPUs that repeat TLBIs: the SMMU's erratum first",
+	  REGS_MMU700, CPU_VHE_REPEAT_TLBI, KERNEL_SVA, BTM_MODE_AUTO,
+	  BTM_ERRATUM, "MMU-700" },
+	{ "CPUs that repeat TLBIs, 6.1 bond driver: the erratum first",
+	  REGS_KP920, CPU_VHE_REPEAT_TLBI, KERNEL_GEN(BTM_DRIVER_BOND),
+	  BTM_MODE_AUTO, BTM_CPU_ERRATUM, NULL },
 
 	{ "kunpeng-920, 6.1 bond driver", REGS_KP920, CPU_VHE,
 	  KERNEL_GEN(BTM_DRIVER_BOND), BTM_MODE_AUTO,
@@ -316,9 +334,9 @@ static const struct decide_case cases[] = {
 	{ "VHE without HYP: vhe-no-hyp comes before e2h-mismatch",
 	  REGS_GENERIC(IDR0_S1_ONLY, CR2_NO_BTM_E2H), CPU_VHE, KERNEL_SVA,
 	  BTM_MODE_AUTO, BTM_VHE_NO_HYP, NULL },
-	{ "CR2.PTM 0: already-enabled comes before e2h-mismatch",
-	  REGS_KP920_CR2(CR2_RECINVSID), CPU_VHE, KERNEL_SVA, BTM_MODE_AUTO,
-	  BTM_ALREADY_ENABLED, NULL },
+	{ "driver BTM bit: already-enabled comes before e2h-mismatch",
+	  REGS_KP920_CR2(CR2_RECINVSID), CPU_VHE, KERNEL_DRIVER_BTM,
+	  BTM_MODE_AUTO, BTM_ALREADY_ENABLED, NULL },
 	{ "no btm comes before e2h-mismatch",
 	  REGS_GENERIC(IDR0_S1P | IDR0_HYP | TTF_AA64, CR2_NO_BTM), CPU_VHE,
 	  KERNEL_SVA, BTM_MODE_AUTO, BTM_NO_BTM, NULL },
@@ -531,6 +549,7 @@ static void test_reason_keys(void **state)
 		[BTM_E2H_MISMATCH] = "e2h-mismatch",
 		[BTM_ASID_WIDTH] = "asid-width",
 		[BTM_ERRATUM] = "erratum",
+		[BTM_CPU_ERRATUM] = "cpu-erratum",
 		[BTM_DRIVER_UNSUPPORTED] = "driver-unsupported",
 		[BTM_NO_SVA] = "no-sva",
 		[BTM_VMID] = "vmid",

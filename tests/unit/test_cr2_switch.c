@@ -45,6 +45,8 @@ struct model {
 	u32 cr0ack;
 	u32 cr2;
 	u32 gbpa;		/* in effect */
+	u32 gerror;
+	u32 gerrorn;
 
 	/* behaviour */
 	bool has_gbpa;		/* false: reads 0, ignores writes */
@@ -55,6 +57,7 @@ struct model {
 	bool gbpa_stuck;	/* a GBPA update never completes */
 	bool cr2_ptm_stuck;	/* CR2.PTM ignores writes */
 	int inval_ret;		/* what invalidate_all() returns */
+	bool sfm_in_inval;	/* invalidate_all() raises GERROR.SFM_ERR */
 
 	/* updates in flight */
 	unsigned int ack_left;
@@ -83,6 +86,7 @@ struct model {
 	unsigned int v_inval_outside;
 	unsigned int v_inval_no_cmdq;
 	unsigned int v_gbpa_misuse;
+	unsigned int v_enable_in_sfm;
 };
 
 static bool model_translation_off(const struct model *m)
@@ -136,6 +140,12 @@ static u32 model_read(void *ctx, unsigned int offset)
 	case SMMU_CR2:
 		val = m->cr2;
 		break;
+	case SMMU_GERROR:
+		val = m->gerror;
+		break;
+	case SMMU_GERRORN:
+		val = m->gerrorn;
+		break;
 	case SMMU_GBPA:
 		m->gbpa_reads++;
 		if (!m->has_gbpa)
@@ -170,6 +180,8 @@ static void model_write(void *ctx, unsigned int offset, u32 val)
 							  m->ack_refuses_clear;
 		m->ack_left = m->ack_delay;
 		if ((val & CR0_SMMUEN) && !(m->cr0 & CR0_SMMUEN)) {
+			if ((m->gerror ^ m->gerrorn) & GERROR_SFM_ERR)
+				m->v_enable_in_sfm++;
 			if (m->need_inval)
 				m->v_stale_enable++;
 			m->need_inval = false;
@@ -218,6 +230,8 @@ static int model_invalidate_all(void *ctx, bool el2)
 	}
 	if (!model_translation_off(m) || !m->need_inval)
 		m->v_inval_outside++;
+	if (m->sfm_in_inval)
+		m->gerror ^= GERROR_SFM_ERR;
 	if (m->inval_ret)
 		return m->inval_ret;
 	m->need_inval = false;
@@ -280,6 +294,7 @@ static void assert_no_violations(const struct model *m)
 	assert_int_equal(m->v_inval_outside, 0);
 	assert_int_equal(m->v_inval_no_cmdq, 0);
 	assert_int_equal(m->v_gbpa_misuse, 0);
+	assert_int_equal(m->v_enable_in_sfm, 0);
 }
 
 /* The SMMU runs as before: CR0 and its ACK as found, GBPA settled. */
@@ -703,6 +718,37 @@ static void test_invalidate_fails(void **state)
 	assert_int_equal(rep.failed_steps, BIT(CR2_STEP_INVALIDATE));
 }
 
+/*
+ * Service Failure Mode: an SMMU already in it is not touched; one that
+ * enters it while disabled for the switch stays disabled, aborting (the
+ * driver's error handler, held off meanwhile, then disables it for good).
+ */
+static void test_service_failure(void **state)
+{
+	struct cr2_switch_report rep;
+	struct model m;
+
+	(void)state;
+	model_init(&m, CR2_VHE_NO_BTM);
+	m.gerror = GERROR_SFM_ERR;
+	assert_int_equal(run(&m, false, &rep), -EIO);
+	assert_failed(&rep, CR2_STEP_SFM, -EIO);
+	assert_int_equal(m.writes, 0);
+	assert_false(rep.disabled);
+	assert_no_violations(&m);
+
+	model_init(&m, CR2_VHE_NO_BTM);
+	m.sfm_in_inval = true;
+	assert_int_equal(run(&m, false, &rep), -EIO);
+	assert_failed(&rep, CR2_STEP_SFM, -EIO);
+	assert_int_equal(rep.failed_steps, BIT(CR2_STEP_SFM));
+	assert_true(rep.disabled);
+	assert_true(rep.left_disabled);
+	assert_int_equal(m.cr0, CR0_RUNNING & ~CR0_SMMUEN);
+	assert_int_equal(m.gbpa, GBPA_FIELDS | GBPA_ABORT);
+	assert_no_violations(&m);
+}
+
 /* Two failures: the first is returned, both are in the mask. */
 static void test_failures_accumulate(void **state)
 {
@@ -874,6 +920,7 @@ static void test_step_names(void **state)
 		[CR2_STEP_DISABLE] = "disable",
 		[CR2_STEP_CR2_WRITE] = "cr2-write",
 		[CR2_STEP_INVALIDATE] = "invalidate",
+		[CR2_STEP_SFM] = "service-failure",
 		[CR2_STEP_ENABLE] = "enable",
 		[CR2_STEP_GBPA_RESTORE] = "gbpa-restore",
 	};
@@ -910,6 +957,7 @@ int main(void)
 		cmocka_unit_test(test_cr2_write_ignored),
 		cmocka_unit_test(test_invalidate_fails),
 		cmocka_unit_test(test_failures_accumulate),
+		cmocka_unit_test(test_service_failure),
 		cmocka_unit_test(test_model_catches),
 		cmocka_unit_test(test_step_names),
 	};

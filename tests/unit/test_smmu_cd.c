@@ -76,26 +76,38 @@ static void test_private_cd_and_options(void **state)
 
 /*
  * Released: still valid, same ASID and attributes, but TTB0 walks fault,
- * and the faults are not recorded.
+ * abort rather than stall, and are not recorded; on an SMMU that forces
+ * stalls S cannot go, and R stays with it (as the driver's own).
  */
 static void test_faulting_cd(void **state)
 {
+	struct smmu_sva_cd stalling = shared;
 	u64 cd[4], orig[4];
 	unsigned int i;
 
 	(void)state;
-	smmu_encode_sva_cd(orig, &shared);
+	stalling.stall = true;
+	smmu_encode_sva_cd(orig, &stalling);
+	assert_int_equal(bits(orig[0], 44, 44), 1);	/* S */
 	for (i = 0; i < 4; i++)
 		cd[i] = orig[i];
-	smmu_cd_make_faulting(cd);
+	smmu_cd_make_faulting(cd, false);
 	assert_int_equal(bits(cd[0], 14, 14), 1);	/* EPD0 */
 	assert_int_equal(bits(cd[0], 31, 31), 1);	/* still V */
 	assert_int_equal(bits(cd[0], 63, 48), 0x2a5);	/* same ASID */
-	assert_int_equal(bits(cd[0], 45, 45), 0);	/* R: no fault records */
-	assert_int_equal(cd[0] & ~(1ULL << 14), orig[0] & ~(1ULL << 45));
+	assert_int_equal(bits(cd[0], 45, 44), 0);	/* R, S: abort, unrecorded */
+	assert_int_equal(cd[0] & ~(1ULL << 14),
+			 orig[0] & ~(1ULL << 45 | 1ULL << 44));
 	assert_int_equal(bits(cd[1], 51, 4), 0);	/* no table left */
 	assert_int_equal(cd[2], orig[2]);
 	assert_int_equal(cd[3], orig[3]);
+
+	for (i = 0; i < 4; i++)
+		cd[i] = orig[i];
+	smmu_cd_make_faulting(cd, true);
+	assert_int_equal(bits(cd[0], 45, 44), 3);	/* R, S kept */
+	assert_int_equal(cd[0] & ~(1ULL << 14), orig[0]);
+	assert_int_equal(bits(cd[1], 51, 4), 0);
 }
 
 /*
