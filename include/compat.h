@@ -345,6 +345,21 @@ static inline struct iommu_domain *btm_paging_domain_for(struct device *dev)
 }
 #endif
 
+/* Tests only: bind @mm to @dev the way a device driver does. */
+#ifdef HAVE_IOMMU_SVA_BIND_DRVDATA
+static inline struct iommu_sva *btm_sva_bind(struct device *dev,
+					     struct mm_struct *mm)
+{
+	return iommu_sva_bind_device(dev, mm, NULL);
+}
+#else
+static inline struct iommu_sva *btm_sva_bind(struct device *dev,
+					     struct mm_struct *mm)
+{
+	return iommu_sva_bind_device(dev, mm);
+}
+#endif
+
 /*
  * Tests only: what a device driver must do before an SVA bind, and undo:
  * enable IOMMU_DEV_FEAT_SVA where the kernel has the call (6.x), nothing

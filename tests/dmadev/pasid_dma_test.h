@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * pasid_dma_test: user interface of the test driver for QEMU's
+ * pasid-dma-testdev (see tests/qemu/README.md).
+ *
+ * Opening /dev/pasid-dma-testN binds the caller's address space to the
+ * device (SVA); the ioctls below then make the device access the caller's
+ * own virtual addresses through its PASID. pread() and pwrite() on the file
+ * read and write the device's 64 KiB data buffer.
+ */
+#ifndef PASID_DMA_TEST_H
+#define PASID_DMA_TEST_H
+
+#include <linux/const.h>
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define PDT_BUF_SIZE		0x10000
+
+/* Operations, as the device numbers them */
+#define PDT_OP_READ		1	/* memory -> device buffer */
+#define PDT_OP_WRITE		2	/* device buffer -> memory */
+#define PDT_OP_FILL		3	/* 32-bit pattern -> memory */
+#define PDT_OP_COMPARE		4	/* memory == pattern? */
+
+/* Outcome bits, as the device reports them */
+#define PDT_STATUS_DONE		_BITUL(0)
+#define PDT_STATUS_FAULT	_BITUL(1)
+#define PDT_STATUS_MISMATCH	_BITUL(2)
+#define PDT_STATUS_ERROR	_BITUL(3)
+
+/* pdt_op.flags */
+#define PDT_FLAG_NO_PASID	_BITUL(0)	/* issue the DMA without PASID */
+
+/**
+ * struct pdt_op - one device operation on the caller's memory
+ * @addr: virtual address in the caller's address space
+ * @len: bytes (read/write: at most PDT_BUF_SIZE - @buf_off)
+ * @op: PDT_OP_*
+ * @flags: PDT_FLAG_*
+ * @pattern: fill/compare pattern; byte i of the range gets byte (i % 4)
+ * @buf_off: offset in the device buffer (read/write)
+ * @status: out: PDT_STATUS_* bits
+ * @done_bytes: out: bytes done before a fault or mismatch (else @len)
+ * @fault_addr: out: address of the fault or of the first mismatching byte
+ * @mismatch: out: [7:0] the byte found, [15:8] the byte expected
+ * @pasid: out: the PASID used (0 with PDT_FLAG_NO_PASID)
+ * @reserved: zero
+ */
+struct pdt_op {
+	__u64 addr;
+	__u32 len;
+	__u32 op;
+	__u32 flags;
+	__u32 pattern;
+	__u32 buf_off;
+	__u32 status;
+	__u32 done_bytes;
+	__u32 mismatch;
+	__u64 fault_addr;
+	__u32 pasid;
+	__u32 reserved;
+};
+
+/**
+ * struct pdt_info - the binding of this open file
+ * @pasid: PASID of the caller's address space on the device
+ * @asid: the CPU ASID of the caller's address space (informative)
+ * @buf_size: size of the device buffer
+ * @reserved: zero
+ */
+struct pdt_info {
+	__u32 pasid;
+	__u32 asid;
+	__u32 buf_size;
+	__u32 reserved;
+};
+
+/**
+ * struct pdt_tlbi - debug: a broadcast TLBI from the CPU, nothing else
+ * @addr: virtual address, in the caller's address space
+ * @flags: PDT_TLBI_*
+ * @reserved: zero
+ */
+struct pdt_tlbi {
+	__u64 addr;
+	__u32 flags;
+	__u32 reserved;
+};
+
+#define PDT_TLBI_ASID		_BITUL(0)	/* ASIDE1IS instead of VAE1IS */
+
+#define PDT_IOC_MAGIC		0xd7
+#define PDT_IOC_INFO		_IOR(PDT_IOC_MAGIC, 0, struct pdt_info)
+#define PDT_IOC_RUN		_IOWR(PDT_IOC_MAGIC, 1, struct pdt_op)
+/*
+ * Debug ioctls, only with the module parameter debug_btm=1 (else -EPERM):
+ * PDT_IOC_TLBI issues TLBI VAE1IS (or ASIDE1IS) for the caller's ASID with
+ * no other invalidation (no mmu_notifier, so no SMMU command);
+ * PDT_IOC_SET_PTM writes SMMU_CR2.PTM (0 or 1) of the device's SMMU, with
+ * the SMMU disabled (SMMU_GBPA.ABORT set) for the moment of the write.
+ */
+#define PDT_IOC_TLBI		_IOW(PDT_IOC_MAGIC, 2, struct pdt_tlbi)
+#define PDT_IOC_SET_PTM		_IOW(PDT_IOC_MAGIC, 3, __u32)
+/*
+ * Tests: ask the IOMMU driver to disable SVA on the device, as a device
+ * driver may, while this file keeps its process bound. 0 when the driver
+ * did (SVA is enabled again at once), or its error; 0 also on kernels
+ * without the SVA feature call. Root only.
+ */
+#define PDT_IOC_DISABLE_SVA	_IO(PDT_IOC_MAGIC, 4)
+
+#endif /* PASID_DMA_TEST_H */

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pdt-test: exercise pasid_dma_test.ko on the caller's own memory.
+ *
+ *   pdt-test [-d /dev/pasid-dma-test0]          the data-path tests
+ *   pdt-test -b [-d DEV] [-n]                   broadcast TLBI check
+ *
+ * The data-path tests bind the process (open), then have the device read,
+ * write, fill and compare its memory through the PASID, byte-exact, across
+ * page boundaries and at unaligned addresses; then munmap part of a buffer
+ * and check that the device's next access faults exactly there; and check
+ * that the same access without PASID faults. The last line is
+ * "N passed, M failed"; the exit status is 0 only without failures.
+ *
+ * The broadcast check (module parameter debug_btm=1, root) clears
+ * SMMU_CR2.PTM (unless -n), has the device read one page twice, issues a
+ * bare TLBI VAE1IS for that page and reads it again; then has the device
+ * read 16 pages and munmaps them (the kernel's own range TLBI); then puts
+ * PTM back to 1.
+ * Its effect on the SMMU's TLB is seen in QEMU's smmuv3_btm_* and
+ * smmu_iotlb_lookup_* trace events (tests/qemu/README.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pasid_dma_test.h"
+
+static int passed, failed;
+static int fd;
+static long page;
+
+#define CHECK(cond, ...)						\
+	do {								\
+		if (cond) {						\
+			passed++;					\
+		} else {						\
+			failed++;					\
+			printf("FAIL %s:%d: ", __func__, __LINE__);	\
+			printf(__VA_ARGS__);				\
+			printf("\n");					\
+		}							\
+	} while (0)
+
+static int run(struct pdt_op *op, __u32 opcode, void *addr, __u32 len,
+	       __u32 buf_off, __u32 pattern, __u32 flags)
+{
+	memset(op, 0, sizeof(*op));
+	op->op = opcode;
+	op->addr = (uintptr_t)addr;
+	op->len = len;
+	op->buf_off = buf_off;
+	op->pattern = pattern;
+	op->flags = flags;
+	if (ioctl(fd, PDT_IOC_RUN, op)) {
+		printf("PDT_IOC_RUN: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void fill_random(__u8 *p, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = seed >> 16;
+	}
+}
+
+static __u8 pattern_byte(__u32 pattern, size_t i)
+{
+	return pattern >> (8 * (i & 3));
+}
+
+static void *map(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
+	/* Dirty every page: without HTTU the SMMU cannot set AF or dirty */
+	memset(p, 0x5a, len);
+	return p;
+}
+
+/* Device reads memory into its buffer: compare the buffer with memory */
+static void test_read(void)
+{
+	size_t len = 3 * page + 123;
+	__u8 *mem = map(4 * page);
+	__u8 *src = mem + 77, *got;
+
+	/* At most the device buffer; with 64K pages, still across a page */
+	if (len > PDT_BUF_SIZE - 100) {
+		len = PDT_BUF_SIZE - 100;
+		src = mem + page - 1000;
+	}
+	got = malloc(len);
+	struct pdt_op op;
+
+	fill_random(src, len, 1);
+	if (run(&op, PDT_OP_READ, src, len, 100, 0, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == PDT_STATUS_DONE && op.done_bytes == len,
+	      "read: status 0x%x done %u of %zu", op.status, op.done_bytes,
+	      len);
+	CHECK(pread(fd, got, len, 100) == (ssize_t)len, "pread");
+	CHECK(!memcmp(got, src, len), "read: buffer differs from memory");
+	printf("read: %zu bytes at %p (unaligned, across pages) via PASID %u\n",
+	       len, src, op.pasid);
+	free(got);
+	munmap(mem, 4 * page);
+}
+
+/* Device writes its buffer to memory: compare memory with what we put */
+static void test_write(void)
+{
+	size_t len = PDT_BUF_SIZE - 9;
+	__u8 *mem = map(PDT_BUF_SIZE + 2 * page);
+	__u8 *dst = mem + page - 5, *data = malloc(len);
+	struct pdt_op op;
+
+	fill_random(data, len, 2);
+	CHECK(pwrite(fd, data, len, 9) == (ssize_t)len, "pwrite");
+	if (run(&op, PDT_OP_WRITE, dst, len, 9, 0, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == PDT_STATUS_DONE && op.done_bytes == len,
+	      "write: status 0x%x done %u", op.status, op.done_bytes);
+	CHECK(!memcmp(dst, data, len), "write: memory differs from buffer");
+	CHECK(dst[-1] == 0x5a && dst[len] == 0x5a,
+	      "write: bytes around the range changed");
+	printf("write: %zu bytes at %p\n", len, dst);
+	free(data);
+	munmap(mem, PDT_BUF_SIZE + 2 * page);
+}
+
+/* Device fills memory with a pattern, then compares; then a mismatch */
+static void test_fill_compare(void)
+{
+	size_t len = 1 << 20, i, bad = 0;
+	__u8 *mem = map(len + 2 * page);
+	__u8 *dst = mem + 3;
+	__u32 pat = 0xa1b2c3d4;
+	struct pdt_op op;
+
+	if (run(&op, PDT_OP_FILL, dst, len, 0, pat, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == PDT_STATUS_DONE && op.done_bytes == len,
+	      "fill: status 0x%x done %u", op.status, op.done_bytes);
+	for (i = 0; i < len; i++)
+		bad += dst[i] != pattern_byte(pat, i);
+	CHECK(!bad && mem[2] == 0x5a && dst[len] == 0x5a,
+	      "fill: %zu bytes wrong", bad);
+
+	if (run(&op, PDT_OP_COMPARE, dst, len, 0, pat, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == PDT_STATUS_DONE, "compare: status 0x%x", op.status);
+
+	dst[len / 2 + 1] ^= 0x40;
+	if (run(&op, PDT_OP_COMPARE, dst, len, 0, pat, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == (PDT_STATUS_DONE | PDT_STATUS_MISMATCH) &&
+	      op.fault_addr == (uintptr_t)(dst + len / 2 + 1) &&
+	      op.done_bytes == len / 2 + 1 &&
+	      (op.mismatch & 0xff) == dst[len / 2 + 1] &&
+	      (op.mismatch >> 8 & 0xff) == pattern_byte(pat, len / 2 + 1),
+	      "compare: status 0x%x at 0x%llx done %u mismatch 0x%x",
+	      op.status, (unsigned long long)op.fault_addr, op.done_bytes,
+	      op.mismatch);
+	printf("fill/compare: %zu bytes, mismatch found at +%u\n", len,
+	       op.done_bytes);
+	munmap(mem, len + 2 * page);
+}
+
+/*
+ * munmap the middle of a range: the next access faults exactly there. The
+ * reads are compares (memory is 0x5a), whose length is not bounded by the
+ * device buffer, so that they span pages of any size.
+ */
+static void test_munmap_fault(void)
+{
+	__u8 *mem = map(4 * page);
+	__u8 *hole = mem + 2 * page;
+	__u32 same = 0x5a5a5a5a;
+	struct pdt_op op;
+
+	if (run(&op, PDT_OP_COMPARE, mem, 4 * page, 0, same, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == PDT_STATUS_DONE, "before munmap: status 0x%x",
+	      op.status);
+
+	munmap(hole, page);
+	if (run(&op, PDT_OP_COMPARE, mem + page, 2 * page, 0, same, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == (PDT_STATUS_DONE | PDT_STATUS_FAULT) &&
+	      op.fault_addr == (uintptr_t)hole && op.done_bytes == page,
+	      "after munmap: status 0x%x at 0x%llx (hole %p) done %u",
+	      op.status, (unsigned long long)op.fault_addr, hole,
+	      op.done_bytes);
+	printf("munmap: device access faulted at %p after %u bytes\n",
+	       (void *)(uintptr_t)op.fault_addr, op.done_bytes);
+
+	/* Fill must not write into the hole either */
+	if (run(&op, PDT_OP_FILL, hole + page, page, 0, 0x11111111, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == PDT_STATUS_DONE && hole[page] == 0x11,
+	      "fill after the hole: status 0x%x", op.status);
+	if (run(&op, PDT_OP_FILL, hole, page, 0, 0x22222222, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == (PDT_STATUS_DONE | PDT_STATUS_FAULT) &&
+	      op.done_bytes == 0, "fill into the hole: status 0x%x",
+	      op.status);
+	munmap(mem, 2 * page);
+	munmap(hole + page, page);
+}
+
+/* Without PASID the device uses the DMA domain: a user VA faults */
+static void test_no_pasid(void)
+{
+	__u8 *mem = map(page);
+	struct pdt_op op;
+
+	if (run(&op, PDT_OP_READ, mem, 64, 0, 0, PDT_FLAG_NO_PASID)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == (PDT_STATUS_DONE | PDT_STATUS_FAULT),
+	      "no PASID: status 0x%x", op.status);
+	munmap(mem, page);
+}
+
+static int set_ptm(__u32 ptm)
+{
+	if (ioctl(fd, PDT_IOC_SET_PTM, &ptm)) {
+		printf("PDT_IOC_SET_PTM %u: %s\n", ptm, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* One page read twice, a bare TLBI VAE1IS for it, then read again */
+static int btm_check(int keep_ptm)
+{
+	__u8 *mem = map(page);
+	struct pdt_tlbi t = { .addr = (uintptr_t)mem };
+	struct pdt_op op;
+	__u8 *range;
+	int i;
+
+	if (!keep_ptm && set_ptm(0))
+		return 1;
+	for (i = 0; i < 2; i++) {
+		run(&op, PDT_OP_READ, mem, 64, 0, 0, 0);
+		CHECK(op.status == PDT_STATUS_DONE, "read %d: 0x%x", i,
+		      op.status);
+	}
+	printf("BTM-CHECK tlbi vae1is %p\n", mem);
+	fflush(stdout);
+	if (ioctl(fd, PDT_IOC_TLBI, &t)) {
+		printf("PDT_IOC_TLBI: %s\n", strerror(errno));
+		failed++;
+	}
+	run(&op, PDT_OP_READ, mem, 64, 0, 0, 0);
+	CHECK(op.status == PDT_STATUS_DONE, "read after TLBI: 0x%x",
+	      op.status);
+
+	/* The kernel's own range invalidation: munmap of 16 cached pages */
+	range = map(16 * page);
+	run(&op, PDT_OP_COMPARE, range, 16 * page, 0, 0x5a5a5a5a, 0);
+	CHECK(op.status == PDT_STATUS_DONE, "range read: 0x%x", op.status);
+	printf("BTM-CHECK munmap %p 16 pages\n", range);
+	fflush(stdout);
+	munmap(range, 16 * page);
+	printf("BTM-CHECK done\n");
+	if (!keep_ptm && set_ptm(1))
+		failed++;
+	munmap(mem, page);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = "/dev/pasid-dma-test0";
+	int btm = 0, keep_ptm = 0, c;
+	struct pdt_info info;
+
+	while ((c = getopt(argc, argv, "bd:n")) != -1) {
+		switch (c) {
+		case 'b':
+			btm = 1;
+			break;
+		case 'd':
+			dev = optarg;
+			break;
+		case 'n':
+			keep_ptm = 1;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-b [-n]] [-d DEV]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	page = sysconf(_SC_PAGESIZE);
+	fd = open(dev, O_RDWR);
+	if (fd < 0) {
+		printf("open %s (SVA bind): %s\n", dev, strerror(errno));
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
+	if (ioctl(fd, PDT_IOC_INFO, &info)) {
+		perror("PDT_IOC_INFO");
+		return 1;
+	}
+	printf("bound: pid %d PASID %u ASID %u page %ld\n", getpid(),
+	       info.pasid, info.asid, page);
+
+	if (btm) {
+		btm_check(keep_ptm);
+	} else {
+		test_read();
+		test_write();
+		test_fill_compare();
+		test_munmap_fault();
+		test_no_pasid();
+	}
+	close(fd);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
