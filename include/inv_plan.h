@@ -43,6 +43,11 @@ struct inv_smmu {
  * @sync: CMD_SYNCs sent
  * @avoided: commands (TLBIs and their CMD_SYNC) the stock path would have
  *	     sent and broadcast maintenance made unnecessary
+ * @flushes: whole-ASID invalidations of an SVA domain's own, at its
+ *	     detach, its mm's exit and its free, which no CPU-side change
+ *	     asked for; counted apart by their user, not by the plan, and
+ *	     their commands in @flush_cmds rather than above
+ * @flush_cmds: the commands those sent
  */
 struct inv_counts {
 	u64 seen;
@@ -50,6 +55,8 @@ struct inv_counts {
 	u64 atc;
 	u64 sync;
 	u64 avoided;
+	u64 flushes;
+	u64 flush_cmds;
 };
 
 /**

@@ -29,6 +29,7 @@
  *	 to 6.9: the driver's ops themselves, patched in place
  * @aa: the SMMU's ASIDs; under the driver's ASID mutex
  * @domains: SVA domains of this provider alive
+ * @allocated: SVA domains set up since it was installed
  * @shared: of those, domains on their mm's CPU ASID
  * @fallbacks: domains given a private ASID because the CPU's could not be
  *	       pinned or did not fit the SMMU
@@ -49,6 +50,7 @@ struct btm_provider {
 	struct iommu_ops *ops;
 	struct asid_alloc aa;
 	atomic_t domains;
+	atomic_t allocated;
 	atomic_t shared;
 	atomic_t fallbacks;
 	atomic_t moved;

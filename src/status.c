@@ -71,10 +71,10 @@ static void show_activity(struct seq_file *m, struct btm_smmu *smmu,
 			   cr2_switch_step_name(sw->failed_step));
 	else
 		seq_printf(m, "smmu%u.ptm_switch: none\n", i);
-	if (smmu->ptm_cleared && state_restores)
+	if (smmu->ptm_zero && state_restores)
 		seq_printf(m, "smmu%u.ptm_at_unload: set to 1 again (ptm=clear-restore: the SMMU stops for a moment once more)\n",
 			   i);
-	else if (smmu->ptm_cleared)
+	else if (smmu->ptm_zero)
 		seq_printf(m, "smmu%u.ptm_at_unload: left 0 (the driver's own TLBIs go on; broadcasts only add invalidations; ptm=clear-restore sets it again)\n",
 			   i);
 }
@@ -94,12 +94,15 @@ static void show_provider(struct seq_file *m, struct btm_smmu *smmu)
 	seq_printf(m, "smmu%u.provider: installed, %s\n", i,
 		   p->btm ? "no TLBI for SVA domains on their CPU ASID" :
 			    "stock TLBIs (PTM is 1)");
-	seq_printf(m, "smmu%u.sva_domains: %d (%d on their CPU ASID, %d fell back to a private one; %d DMA domains moved; %d outlived their mm)\n",
-		   i, atomic_read(&p->domains), atomic_read(&p->shared),
+	seq_printf(m, "smmu%u.sva_domains: %d live, %d set up since load (%d live on their CPU ASID; %d fell back to a private one; %d DMA domains moved; %d outlived their mm)\n",
+		   i, atomic_read(&p->domains), atomic_read(&p->allocated),
+		   atomic_read(&p->shared),
 		   atomic_read(&p->fallbacks), atomic_read(&p->moved),
 		   atomic_read(&p->released));
 	seq_printf(m, "smmu%u.invalidations: seen %llu tlbi %llu atc %llu sync %llu avoided %llu\n",
 		   i, c.seen, c.tlbi, c.atc, c.sync, c.avoided);
+	seq_printf(m, "smmu%u.flushes: %llu (whole-ASID, at SVA detach, mm exit and free: %llu commands)\n",
+		   i, c.flushes, c.flush_cmds);
 }
 
 static void show_smmu(struct seq_file *m, struct btm_smmu *smmu,

@@ -174,24 +174,34 @@ static void plan_atcs(struct inv_batch *b, struct btm_sva *sva, u64 start,
 	rcu_read_unlock();
 }
 
-static void count(struct btm_provider *p, const struct inv_counts *c)
+/*
+ * Add @c to @p's counters: as a CPU-side invalidation, or as one of the
+ * domain's own flushes (@flush), which BTM never replaces.
+ */
+static void count(struct btm_provider *p, const struct inv_counts *c,
+		  bool flush)
 {
 	struct inv_counts *sum = get_cpu_ptr(p->counts);
 
-	sum->seen += c->seen;
-	sum->tlbi += c->tlbi;
-	sum->atc += c->atc;
-	sum->sync += c->sync;
-	sum->avoided += c->avoided;
+	if (flush) {
+		sum->flushes++;
+		sum->flush_cmds += c->tlbi + c->atc + c->sync;
+	} else {
+		sum->seen += c->seen;
+		sum->tlbi += c->tlbi;
+		sum->atc += c->atc;
+		sum->sync += c->sync;
+		sum->avoided += c->avoided;
+	}
 	put_cpu_ptr(p->counts);
 }
 
 /*
  * TLBIs, or with @broadcast none once the CPU's have completed; then the
- * ATS streams' ATCs and a sync.
+ * ATS streams' ATCs and a sync. @flush: the domain's own, see count().
  */
-static void invalidate(struct btm_sva *sva, bool broadcast, u64 start,
-		       u64 size)
+static void invalidate(struct btm_sva *sva, bool broadcast, bool flush,
+		       u64 start, u64 size)
 {
 	struct btm_provider *p = sva->p;
 	struct inv_counts c = {};
@@ -204,7 +214,7 @@ static void invalidate(struct btm_sva *sva, bool broadcast, u64 start,
 	inv_plan_tlbi(&b, &p->inv, sva->asid, broadcast, start, size);
 	plan_atcs(&b, sva, start, size);
 	ret = inv_batch_sync(&b);
-	count(p, &c);
+	count(p, &c, flush);
 	if (ret)
 		pr_warn_ratelimited("SVA invalidation of ASID %u failed (%d)\n",
 				    sva->asid, ret);
@@ -216,7 +226,7 @@ static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
 	struct btm_sva *sva = container_of(mn, struct btm_sva, mn);
 	struct btm_provider *p = sva->p;
 
-	invalidate(sva, READ_ONCE(p->btm) && sva->shared, start,
+	invalidate(sva, READ_ONCE(p->btm) && sva->shared, false, start,
 		   inv_range_size(&p->inv, start, end));
 }
 
@@ -224,11 +234,16 @@ static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
  * btm_sva_flush() - invalidate the whole of an SVA domain's ASID and ATCs
  * @sva: the domain
  *
+ * With commands, BTM or not: at a detach, an exit or a free the CPU sends
+ * no broadcast for the ASID, which the CPU may later give another mm (it
+ * flushes only its own TLBs then). Counted as a flush, not a CPU-side
+ * invalidation.
+ *
  * Context: any the driver issues commands from.
  */
 void btm_sva_flush(struct btm_sva *sva)
 {
-	invalidate(sva, false, 0, 0);
+	invalidate(sva, false, true, 0, 0);
 }
 
 static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)

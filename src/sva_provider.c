@@ -455,6 +455,7 @@ static int sva_setup(struct btm_provider *p, struct btm_sva *sva,
 		return ret;
 	}
 	atomic_inc(&p->domains);
+	atomic_inc(&p->allocated);
 	if (sva->shared)
 		atomic_inc(&p->shared);
 	if (list) {
@@ -1074,6 +1075,8 @@ void btm_provider_counts(struct btm_provider *p, struct inv_counts *sum)
 		sum->atc += READ_ONCE(c->atc);
 		sum->sync += READ_ONCE(c->sync);
 		sum->avoided += READ_ONCE(c->avoided);
+		sum->flushes += READ_ONCE(c->flushes);
+		sum->flush_cmds += READ_ONCE(c->flush_cmds);
 	}
 }
 

@@ -216,9 +216,9 @@ static int provider_show(struct seq_file *m, void *unused)
 	if (!p)
 		return -ENODEV;
 	btm_provider_counts(p, &c);
-	seq_printf(m, "domains %d released %d seen %llu tlbi %llu sync %llu\n",
+	seq_printf(m, "domains %d released %d seen %llu tlbi %llu sync %llu flushes %llu flush_cmds %llu\n",
 		   atomic_read(&p->domains), atomic_read(&p->released), c.seen,
-		   c.tlbi, c.sync);
+		   c.tlbi, c.sync, c.flushes, c.flush_cmds);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(provider);
