@@ -71,6 +71,8 @@ enum btm_ptm_mode {
  * @sw: the PTM switch made at load, if one was tried
  * @sw_us: how long it took (translation was stopped within that time)
  * @ptm_cleared: smmu-btm cleared PTM at this load
+ * @ptm_zero: BTM is in use here with PTM 0, cleared at this load or left
+ *	      so by an earlier one (not under test_btm_active)
  * @provider: the SVA domain provider, when @activity is BTM_ACT_ACTIVE
  */
 struct btm_smmu {
@@ -92,6 +94,7 @@ struct btm_smmu {
 	struct cr2_switch_report sw;
 	u64 sw_us;
 	bool ptm_cleared;
+	bool ptm_zero;
 	struct btm_provider provider;
 };
 

@@ -18,21 +18,24 @@ note() {
 #   id, version regex, suites to search (the newest version found in any of
 #   them wins) or "kit:NAME" for a kernel kit in ../shared/kits/NAME, the
 #   driver generation the module must recognise there, the guest's timeout
-#   in seconds (debug kernels under TCG are slow), and the QEMU modes it is
-#   run in (el1-lpa2 only where the kernel uses LPA2 on QEMU's CPU: 52-bit
-#   VA with 4 KB pages). SMMU_BTM_GENERATIONS names a file that replaces
-#   this table (the refusal tests use it).
+#   in seconds (debug kernels under TCG are slow), and the QEMU runs made of
+#   it in `make check`: MODE[+BOARD] (scripts/qemu-run). Debian's kernels
+#   run once on QEMU's stock SMMU and once on the project's BTM board; the
+#   kits (CONFIG_IOMMU_SVA) run at both ELs on the BTM board and on the
+#   broken board (the negative control); el1-lpa2 only where the kernel uses
+#   LPA2 on QEMU's CPU (52-bit VA with 4 KB pages). SMMU_BTM_GENERATIONS
+#   names a file that replaces this table (the refusal tests use it).
 gen_table() {
 	if [ -n "${SMMU_BTM_GENERATIONS:-}" ]; then
 		cat "$SMMU_BTM_GENERATIONS"
 		return
 	fi
 	cat <<'TABLE'
-6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond	300	el1 el2
-6.6	^6\.6\.	kit:linux-6.6	6.2-6.9-shared-cd	600	el1 el2
-6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10+-domain	300	el1 el2 el1-lpa2
-6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10+-domain	1800	el1 el2
-7	^7\.	sid	7.x-invs	300	el1 el2 el1-lpa2
+6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond	300	el1 el2+btm
+6.6	^6\.6\.	kit:linux-6.6	6.2-6.9-shared-cd	900	el1+btm el2+btm el1+broken el2+broken
+6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10+-domain	300	el1 el2+btm el1-lpa2
+6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10+-domain	1800	el1+btm el2+btm el1+broken el2+broken
+7	^7\.	sid	7.x-invs	300	el1 el2+btm el1-lpa2
 TABLE
 }
 
@@ -94,9 +97,9 @@ cached_gens() {
 	done
 }
 
-# The QEMU the guest runs use: the project's own build (scripts/build-qemu,
-# with the SMMU's substreams, BTM and the PASID test device) when it is in
-# the cache, else the distribution's. SMMU_BTM_QEMU overrides both.
+# The QEMU every guest run uses: the project's own build (scripts/build-qemu,
+# with the SMMU's substreams, BTM and the PASID test device), from the cache.
+# SMMU_BTM_QEMU overrides it.
 qemu_bin() {
 	local own=$SMMU_BTM_CACHE/qemu/bin/qemu-system-aarch64
 	if [ -n "${SMMU_BTM_QEMU:-}" ]; then
@@ -104,6 +107,6 @@ qemu_bin() {
 	elif [ -x "$own" ]; then
 		echo "$own"
 	else
-		command -v qemu-system-aarch64
+		return 1
 	fi
 }

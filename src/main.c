@@ -199,6 +199,7 @@ static void __init smmu_btm_activate(struct btm_smmu *smmu)
 	 * test_btm_active on an SMMU whose PTM is 1 it sends the stock ones.
 	 */
 	ptm_clear = smmu_inv_facts(smmu, &inv);
+	smmu->ptm_zero = ptm_clear && !state.test_btm_active;
 	ret = btm_provider_install(&smmu->provider, smmu->iommu, smmu->drv,
 				   smmu->feat.asid_bits,
 				   smmu->feat.stall_model == SMMU_STALL_FORCED,
@@ -211,6 +212,7 @@ static void __init smmu_btm_activate(struct btm_smmu *smmu)
 	       dev_name(smmu->hwdev), ret);
 	if (smmu->ptm_cleared && !btm_set_ptm(smmu->drv, true, &undo))
 		smmu->ptm_cleared = false;
+	smmu->ptm_zero = false;
 failed:
 	smmu->activity = BTM_ACT_FAILED;
 	smmu->err = ret;
@@ -241,7 +243,8 @@ static void __init smmu_btm_use(void)
 
 /*
  * Undo smmu_btm_use(): SVA domains are gone, as each holds a reference.
- * PTM stays clear unless ptm=clear-restore asked for it to be set again:
+ * PTM stays clear unless ptm=clear-restore asked for it to be set again
+ * (whether this load cleared it or an earlier one left it clear):
  * with PTM 0 the SMMU only takes part in broadcasts besides the driver's
  * own TLBIs, which over-invalidates and never misses, and setting it again
  * means stopping the SMMU once more.
@@ -255,7 +258,7 @@ static void smmu_btm_unuse(void)
 	list_for_each_entry(smmu, &state.smmus, node) {
 		if (smmu->activity == BTM_ACT_ACTIVE)
 			WARN_ON(btm_provider_remove(&smmu->provider));
-		if (!smmu->ptm_cleared || state.ptm != BTM_PTM_CLEAR_RESTORE)
+		if (!smmu->ptm_zero || state.ptm != BTM_PTM_CLEAR_RESTORE)
 			continue;
 		ret = btm_set_ptm(smmu->drv, true, &rep);
 		if (ret)

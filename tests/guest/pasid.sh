@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest tests on the project's boards (tests/qemu): a process bound to the
+# PASID DMA test device with iommu_sva_bind_device(), its memory read and
+# written by the device through its PASID, on the driver's own SVA path and
+# on smmu-btm's, and the broken board's control. Kernels with
+# CONFIG_IOMMU_SVA only (the kits).
+
+# Write a marker to the kernel log: the harness's log scan takes the
+# translation faults between "begin" and "end" as expected.
+expect_faults() { # begin|end WHAT
+	echo "SMMUBTM-EXPECT faults $1 $2" >/dev/kmsg
+}
+
+# pdt-test, its lines shown; the last is "N passed, M failed".
+pdt() {
+	expect_faults begin pdt-test
+	out=$(pdt-test "$@")
+	expect_faults end pdt-test
+	echo "$out" | sed 's/^/pdt-test: /'
+	PDT_LAST=$(echo "$out" | tail -n 1)
+	PDT_OUT=$out
+}
+
+# The driver's own SVA (smmu_btm not loaded): the device reads, writes,
+# fills and compares the process's memory byte-exact through its PASID,
+# and faults at exactly the page a munmap took away. Where the SMMU has
+# BTM the driver still keeps PTM 1 and sends its TLBIs: nothing changes.
+t_pasid_dma_stock() {
+	insmod /pasid_dma_test.ko || { fail "the PASID DMA test driver did not load"; return; }
+	pdt
+	rmmod pasid_dma_test || fail "the PASID DMA test driver did not unload"
+	case "$PDT_LAST" in
+	*" passed, 0 failed") ;;
+	*) fail "pdt-test: $PDT_LAST" ;;
+	esac
+	dmesg | grep -q 'event 0x10 received' || fail "no SMMU translation fault was logged for the munmap"
+}
+
+# smmu-btm's SVA path, PTM cleared through the abort window: the bind goes
+# through the provider (on the mm's CPU ASID), and a munmap's next device
+# access faults although smmu-btm sent no TLBI: the SMMU dropped its entry
+# on the CPU's broadcast. On the broken board (BTM advertised, broadcasts
+# ignored) the device must still read the old page: the control's expected
+# result, and a failure of the run if it ever does not.
+t_pasid_dma_btm() {
+	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
+	state=$(status_value smmu0.btm_state)
+	set -- $(status_value smmu0.invalidations)
+	seen0=$2 tlbi0=$4 sync0=$8
+	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
+	pdt
+	rmmod pasid_dma_test
+	domains=$(status_value smmu0.sva_domains)
+	set -- $(status_value smmu0.invalidations)
+	seen=$(($2 - seen0)) tlbi=$(($4 - tlbi0)) sync=$(($8 - sync0))
+	rmmod smmu_btm || fail "rmmod failed"
+	echo "btm_state $state; SVA domains: $domains; invalidations seen $seen, TLBIs $tlbi, syncs $sync"
+	[ "$state" = active ] || { fail "btm_state '$state' after ptm=clear-restore"; return; }
+	setup=${domains#*live, }
+	back=${domains#*; }
+	[ "${setup%% *}" -ge 1 ] 2>/dev/null && [ "${back%% *}" = 0 ] ||
+		fail "no SVA domain set up through the provider on a CPU ASID: '$domains'"
+	[ "$seen" -gt 0 ] || fail "the shim saw no invalidation of the bound mm"
+	[ "$tlbi" = 0 ] && [ "$sync" = 0 ] || fail "$tlbi TLBIs and $sync syncs sent on the BTM path for CPU-side changes"
+	if [ "$ARG_board" = broken ]; then
+		if echo "$PDT_OUT" | grep -q '^FAIL test_munmap_fault'; then
+			echo "CONTROL: the broken board kept the old translation after munmap (no TLBI, broadcasts ignored): caught, as expected"
+		else
+			fail "the broken board's control was not caught: pdt-test $PDT_LAST"
+		fi
+		return
+	fi
+	case "$PDT_LAST" in
+	*" passed, 0 failed") ;;
+	*) fail "pdt-test on the BTM path: $PDT_LAST" ;;
+	esac
+}
+
+run_pasid() {
+	[ "$ARG_board" != stock ] && [ "$ARG_sva" = 1 ] || return 0
+	run_test pasid-dma-stock t_pasid_dma_stock
+	run_test pasid-dma-btm t_pasid_dma_btm
+}
