@@ -43,7 +43,7 @@ static inline struct iommu_domain *domain_in(void *smmu_domain)
  * domain's, or a shared one of the driver's SVA, which has its mm set);
  * from 6.10 it holds domains.
  */
-#define DRIVER_XA_HOLDS_CD	(BTM_LAYOUT_DRIVER_GEN == BTM_DRIVER_CD_SHARED)
+#define DRIVER_XA_HOLDS_CD	(BTM_LAYOUT_DRIVER_GEN == BTM_DRIVER_S1_CFG)
 
 /* Where the driver's domain keeps its ASID (cd.asid). */
 static inline u16 *domain_asid(void *smmu_domain)

@@ -384,13 +384,13 @@ int btm_move_init(const struct btm_binding *binding)
 						    NULL;
 	int ret;
 
-	if (binding->gen != BTM_DRIVER_CD_SHARED &&
+	if (binding->gen != BTM_DRIVER_S1_CFG &&
 	    binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
 		return -EOPNOTSUPP;
 	ret = btm_cmdq_init(binding);
 	if (ret)
 		return ret;
-	drv.cd_table = binding->gen == BTM_DRIVER_CD_SHARED;
+	drv.cd_table = binding->gen == BTM_DRIVER_S1_CFG;
 	drv.write_ctx_desc = (void *)binding->addr[BTM_SYM_WRITE_CTX_DESC];
 	drv.get_cd_ptr = (void *)binding->addr[BTM_SYM_GET_CD_PTR];
 	drv.write_cd_entry = (void *)binding->addr[BTM_SYM_WRITE_CD_ENTRY];
