@@ -71,10 +71,10 @@ static void show_activity(struct seq_file *m, struct btm_smmu *smmu,
 			   cr2_switch_step_name(sw->failed_step));
 	else
 		seq_printf(m, "smmu%u.ptm_switch: none\n", i);
-	if (smmu->ptm_zero && state_restores)
+	if (smmu->ptm_cleared && state_restores)
 		seq_printf(m, "smmu%u.ptm_at_unload: set to 1 again (ptm=clear-restore: the SMMU stops for a moment once more)\n",
 			   i);
-	else if (smmu->ptm_zero)
+	else if (smmu->ptm_cleared)
 		seq_printf(m, "smmu%u.ptm_at_unload: left 0 (the driver's own TLBIs go on; broadcasts only add invalidations; ptm=clear-restore sets it again)\n",
 			   i);
 }
