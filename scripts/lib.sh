@@ -30,6 +30,7 @@ gen_table() {
 	cat <<'TABLE'
 6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond	300	el1 el2
 6.6	^6\.6\.	kit:linux-6.6	6.2-6.6-s1cfg	600	el1 el2
+6.8	^6\.8\.	kit:linux-6.8	6.7-6.8-master-cd	900	el1+btm el2+btm
 6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10+-domain	300	el1 el2 el1-lpa2
 6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10+-domain	1800	el1 el2
 7	^7\.	sid	7.x-invs	300	el1 el2 el1-lpa2

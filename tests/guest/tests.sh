@@ -241,7 +241,7 @@ slab_kb() {
 run_ktest() {
 	moves=0
 	case "$ARG_drvgen" in
-	*-s1cfg | *-domain | *-invs) moves=1000 ;;
+	*-s1cfg | *-master-cd | *-domain | *-invs) moves=1000 ;;
 	esac
 	rm -f /tmp/sums /tmp/stop-reader
 	if [ "$moves" -gt 0 ]; then
@@ -421,7 +421,7 @@ t_move_hooks() {
 	*) fail "move_hooks '$st' after a plain load" ;;
 	esac
 	case "$ARG_drvgen" in
-	*-s1cfg | *-domain) ;;
+	*-s1cfg | *-master-cd | *-domain) ;;
 	*) return ;;
 	esac
 	insmod /smmu_btm.ko test_btm_active=1 || { fail "insmod test_btm_active=1 failed"; return; }
@@ -533,7 +533,7 @@ t_test_btm_active() {
 	c=$(status_value smmu0.cr2)
 	[ $(($(cat /proc/sys/kernel/tainted) & 64)) = 64 ] || fail "test_btm_active=1 did not taint"
 	case "$ARG_drvgen" in
-	*-s1cfg | *-domain | *-invs)
+	*-s1cfg | *-master-cd | *-domain | *-invs)
 		# QEMU's PTM is 1: the shim must keep sending the stock TLBIs.
 		[ "$s" = active ] && [ "$p" = "installed, stock TLBIs (PTM is 1)" ] ||
 			{ rmmod smmu_btm; fail "btm_state '$s', provider '$p'"; return; }
@@ -585,7 +585,7 @@ run_all() {
 	run_test disk-after-unload t_disk_after_unload
 	selected ktest && run_ktest
 	case "$ARG_drvgen" in
-	*-s1cfg | *-domain | *-invs)
+	*-s1cfg | *-master-cd | *-domain | *-invs)
 		run_test provider-remove-rescan t_provider_remove_rescan
 		run_test failed-load-leaves-nothing t_failed_load_leaves_nothing
 		run_test moves-racing-rescan t_moves_racing_rescan
@@ -596,7 +596,7 @@ run_all() {
 	run_test test-btm-active t_test_btm_active
 	run_test move-hooks t_move_hooks
 	case "$ARG_drvgen" in
-	*-s1cfg | *-domain | *-invs) run_test unload-under-binds t_unload_under_binds ;;
+	*-s1cfg | *-master-cd | *-domain | *-invs) run_test unload-under-binds t_unload_under_binds ;;
 	esac
 }
 
