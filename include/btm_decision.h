@@ -22,7 +22,8 @@ enum btm_mode {
 enum btm_driver_gen {
 	BTM_DRIVER_UNKNOWN,	/* matches no supported shape */
 	BTM_DRIVER_BOND,	/* 6.1: bond-based SVA ops */
-	BTM_DRIVER_CD_SHARED,	/* 6.2 to 6.9: SVA CDs share the CPU ASID */
+	BTM_DRIVER_S1_CFG,	/* 6.2 to 6.6: CD table in the domain (s1_cfg) */
+	BTM_DRIVER_MASTER_CD,	/* 6.7 to 6.8: CD table in each master */
 	BTM_DRIVER_DOMAIN,	/* 6.10+: SVA domains with private ASIDs */
 	BTM_DRIVER_INVS,	/* 7.x: as above plus invalidation arrays */
 };

@@ -14,6 +14,12 @@
 struct arm_smmu_device;
 struct iommu_domain;
 
+/* Whether the ASID xarray of a driver of generation @gen holds CDs. */
+static inline bool btm_driver_xa_holds_cd(enum btm_driver_gen gen)
+{
+	return gen == BTM_DRIVER_S1_CFG || gen == BTM_DRIVER_MASTER_CD;
+}
+
 /* The address @off bytes into the driver's structure at @p. */
 #define BTM_AT(p, off)	((void *)((char *)(p) + (off)))
 
@@ -31,7 +37,7 @@ static inline struct iommu_domain *domain_in(void *smmu_domain)
 
 /*
  * Where the driver's domain keeps its context descriptor, struct
- * arm_smmu_ctx_desc: cd (6.10+), or s1_cfg.cd (6.2 to 6.9).
+ * arm_smmu_ctx_desc: cd (6.7+), or s1_cfg.cd (6.2 to 6.6).
  */
 #define DOMAIN_CD_OFF	(BTM_OFF_arm_smmu_domain__cd >= 0 ?		\
 			 BTM_OFF_arm_smmu_domain__cd :			\
@@ -39,11 +45,11 @@ static inline struct iommu_domain *domain_in(void *smmu_domain)
 			 BTM_OFF_arm_smmu_s1_cfg__cd)
 
 /*
- * 6.2 to 6.9: the driver's ASID xarray holds context descriptors (a
+ * 6.2 to 6.8: the driver's ASID xarray holds context descriptors (a
  * domain's, or a shared one of the driver's SVA, which has its mm set);
  * from 6.10 it holds domains.
  */
-#define DRIVER_XA_HOLDS_CD	(BTM_LAYOUT_DRIVER_GEN == BTM_DRIVER_CD_SHARED)
+#define DRIVER_XA_HOLDS_CD	btm_driver_xa_holds_cd(BTM_LAYOUT_DRIVER_GEN)
 
 /* Where the driver's domain keeps its ASID (cd.asid). */
 static inline u16 *domain_asid(void *smmu_domain)

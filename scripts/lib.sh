@@ -18,24 +18,29 @@ note() {
 #   id, version regex, suites to search (the newest version found in any of
 #   them wins) or "kit:NAME" for a kernel kit in ../shared/kits/NAME, the
 #   driver generation the module must recognise there, the guest's timeout
-#   in seconds (debug kernels under TCG are slow), and the QEMU runs made of
-#   it in `make check`: MODE[+BOARD] (scripts/qemu-run). Debian's kernels
-#   run once on QEMU's stock SMMU and once on the project's BTM board; the
-#   kits (CONFIG_IOMMU_SVA) run at both ELs on the BTM board and on the
-#   broken board (the negative control); el1-lpa2 only where the kernel uses
-#   LPA2 on QEMU's CPU (52-bit VA with 4 KB pages). SMMU_BTM_GENERATIONS
-#   names a file that replaces this table (the refusal tests use it).
+#   in seconds (debug kernels under TCG are slow), the QEMU runs made of
+#   it in `make check` (MODE[+BOARD][/light], scripts/qemu-run), and the
+#   runs only SMMU_BTM_FULL=1 adds. Debian's kernels run on QEMU's stock
+#   SMMU and on the project's BTM board; the kits (CONFIG_IOMMU_SVA) at
+#   both ELs on the BTM board and on the broken board (the negative
+#   control); el1-lpa2 only where the kernel uses LPA2 on QEMU's CPU
+#   (52-bit VA with 4 KB pages). /light leaves out the stress tests that
+#   do not depend on the exception level, which the same kernel's el2 run
+#   has (LIGHT_SKIP); SMMU_BTM_FULL=1 runs everything everywhere.
+#   SMMU_BTM_GENERATIONS names a file that replaces this table (the
+#   refusal tests use it).
 gen_table() {
 	if [ -n "${SMMU_BTM_GENERATIONS:-}" ]; then
 		cat "$SMMU_BTM_GENERATIONS"
 		return
 	fi
 	cat <<'TABLE'
-6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond	300	el1 el2+btm
-6.6	^6\.6\.	kit:linux-6.6	6.2-6.9-shared-cd	900	el1+btm el2+btm el1+broken el2+broken
-6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10+-domain	300	el1 el2+btm el1-lpa2
-6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10+-domain	1800	el1+btm el2+btm el1+broken el2+broken
-7	^7\.	sid	7.x-invs	300	el1 el2+btm el1-lpa2
+6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond	300	el1 el2+btm	
+6.6	^6\.6\.	kit:linux-6.6	6.2-6.6-s1cfg	900	el1+btm/light el2+btm el2+broken	el1+broken
+6.8	^6\.8\.	kit:linux-6.8	6.7-6.8-master-cd	900	el1+btm/light el2+btm el2+broken	el1+broken
+6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10+-domain	300	el1/light el2+btm el1-lpa2/light	
+6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10+-domain	1800	el1+btm/light el2+btm	el1+broken el2+broken
+7	^7\.	sid	7.x-invs	300	el1/light el2+btm el1-lpa2/light	
 TABLE
 }
 
@@ -66,8 +71,16 @@ gen_timeout() {
 
 # gen_modes GEN: the QEMU modes GEN is tested in.
 gen_modes() {
-	gen_field "$1" 6
+	if [ "${SMMU_BTM_FULL:-0}" = 1 ]; then
+		echo "$(gen_field "$1" 6 | sed 's,/light,,g') $(gen_field "$1" 7)"
+	else
+		gen_field "$1" 6
+	fi
 }
+
+# The guest tests a /light run leaves out: they exercise loads, unloads,
+# moves and device removal, not anything the exception level changes.
+LIGHT_SKIP=unload-under-binds,moves-racing-rescan,provider-remove-rescan,failed-load-leaves-nothing
 
 gen_ids() {
 	gen_table | cut -f1

@@ -50,33 +50,33 @@ struct btm_sym_spec {
  * The table of every driver symbol the module uses, per generation. A
  * generation lists a symbol only where its build keeps it: 6.1 (Debian) has
  * no CONFIG_KALLSYMS_ALL, so no data symbols, and inlines the domain
- * finaliser; 6.2 to 6.9 keep SVA CDs in the DMA domain's CD table, written
- * with arm_smmu_write_ctx_desc() (quiet_cd: the CD of an exited mm;
+ * finaliser; 6.2 to 6.8 write SVA CDs (in the DMA domain's CD table to
+ * 6.6, in the master's from 6.7) with arm_smmu_write_ctx_desc() (quiet_cd: the CD of an exited mm;
  * sva_lock: the SVA mutex that guards a master's bonds); 7.x
  * replaced the ASID and ATC invalidation helpers by
  * arm_smmu_domain_inv_range().
  */
 static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	[BTM_SYM_OPS] = { "arm_smmu_ops",
-		GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS), true, true },
+		GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS), true, true },
 	[BTM_SYM_DEVICE_RESET] = { "arm_smmu_device_reset",
-		GEN(BOND) | GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS) },
+		GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS) },
 	[BTM_SYM_CMDQ_ISSUE_CMDLIST] = { "arm_smmu_cmdq_issue_cmdlist",
-		GEN(BOND) | GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS) },
+		GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS) },
 	[BTM_SYM_ASID_XA] = { "arm_smmu_asid_xa",
-		GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS), true },
+		GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS), true },
 	[BTM_SYM_ASID_LOCK] = { "arm_smmu_asid_lock",
-		GEN(CD_SHARED) | GEN(DOMAIN) | GEN(INVS), true },
+		GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS), true },
 	[BTM_SYM_TLB_INV_ASID] = { "arm_smmu_tlb_inv_asid",
-		GEN(BOND) | GEN(CD_SHARED) | GEN(DOMAIN) },
+		GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) },
 	[BTM_SYM_TLB_INV_RANGE_ASID] = { "arm_smmu_tlb_inv_range_asid",
-		GEN(BOND) | GEN(CD_SHARED) | GEN(DOMAIN) },
+		GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) },
 	[BTM_SYM_ATC_INV_DOMAIN] = { "arm_smmu_atc_inv_domain",
 		GEN(BOND) | GEN(DOMAIN) },
 	[BTM_SYM_DOMAIN_INV_RANGE] = { "arm_smmu_domain_inv_range",
 		GEN(INVS) },
 	[BTM_SYM_WRITE_CTX_DESC] = { "arm_smmu_write_ctx_desc",
-		GEN(BOND) | GEN(CD_SHARED) },
+		GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) },
 	[BTM_SYM_WRITE_CD_ENTRY] = { "arm_smmu_write_cd_entry",
 		GEN(DOMAIN) | GEN(INVS) },
 	[BTM_SYM_GET_CD_PTR] = { "arm_smmu_get_cd_ptr",
@@ -86,11 +86,11 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	[BTM_SYM_DOMAIN_FINALISE] = { "arm_smmu_domain_finalise",
 		GEN(DOMAIN) | GEN(INVS), .clone_ok = true },
 	[BTM_SYM_TLB_INV_CONTEXT] = { "arm_smmu_tlb_inv_context",
-		GEN(CD_SHARED) | GEN(DOMAIN) },
+		GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) },
 	[BTM_SYM_TLB_INV_WALK] = { "arm_smmu_tlb_inv_walk",
-		GEN(CD_SHARED) | GEN(DOMAIN) },
-	[BTM_SYM_QUIET_CD] = { "quiet_cd", GEN(CD_SHARED), true },
-	[BTM_SYM_SVA_LOCK] = { "sva_lock", GEN(CD_SHARED), true },
+		GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) },
+	[BTM_SYM_QUIET_CD] = { "quiet_cd", GEN(S1_CFG) | GEN(MASTER_CD), true },
+	[BTM_SYM_SVA_LOCK] = { "sva_lock", GEN(S1_CFG) | GEN(MASTER_CD), true },
 	[BTM_SYM_DOMAIN_ALLOC] = { "arm_smmu_domain_alloc",
 		GEN(DOMAIN) | GEN(INVS) },
 	[BTM_SYM_SET_PASID] = { "arm_smmu_set_pasid",

@@ -121,7 +121,8 @@ static const char * const btm_mode_names[] = {
 static const char * const btm_driver_gen_names[] = {
 	[BTM_DRIVER_UNKNOWN] = "unknown",
 	[BTM_DRIVER_BOND] = "6.1-bond",
-	[BTM_DRIVER_CD_SHARED] = "6.2-6.9-shared-cd",
+	[BTM_DRIVER_S1_CFG] = "6.2-6.6-s1cfg",
+	[BTM_DRIVER_MASTER_CD] = "6.7-6.8-master-cd",
 	[BTM_DRIVER_DOMAIN] = "6.10+-domain",
 	[BTM_DRIVER_INVS] = "7.x-invs",
 };

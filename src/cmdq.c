@@ -38,10 +38,13 @@ int btm_cmdq_init(const struct btm_binding *binding)
 {
 	void *fn = (void *)binding->addr[BTM_SYM_CMDQ_ISSUE_CMDLIST];
 
-	if (binding->gen != BTM_DRIVER_CD_SHARED &&
+	if (binding->gen != BTM_DRIVER_S1_CFG &&
+	    binding->gen != BTM_DRIVER_MASTER_CD &&
 	    binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
 		return -EOPNOTSUPP;
-	cmdq_issue_has_queue = binding->gen != BTM_DRIVER_CD_SHARED;
+	/* The command queue became an argument in 6.10. */
+	cmdq_issue_has_queue = binding->gen == BTM_DRIVER_DOMAIN ||
+			       binding->gen == BTM_DRIVER_INVS;
 	if (cmdq_issue_has_queue)
 		cmdq_issue.queue = fn;
 	else

@@ -44,7 +44,7 @@
  *
  * Finding the CDs (btm_move_find_cds()), and keeping them found:
  *
- * 6.2 to 6.9 keep one CD table per domain, shared by its masters: the one
+ * 6.2 to 6.6 keep one CD table per domain, shared by its masters: the one
  *	CD to rewrite is its SSID 0, through arm_smmu_write_ctx_desc(), which
  *	for a live CD changes only the ASID and sends CMD_CFGI_CD for every
  *	master on the domain's list. That list is not every master the SMMU
@@ -54,6 +54,23 @@
  *	devices_lock, not the ASID mutex a move holds. So after the rewrite
  *	the move invalidates every cached configuration of the SMMU
  *	(CMD_CFGI_ALL and a sync), and no stream can keep the old CD.
+ *
+ * 6.7 and 6.8 give each master its own CD table, whose SSID 0 holds the
+ *	domain's CD: the CDs to rewrite are the SSID 0 of each master on the
+ *	domain's list, through arm_smmu_write_ctx_desc() on the master, under
+ *	the domain's devices_lock as the driver's own ASID sharing does. A
+ *	master's CD 0 is cleared by its detach (under its group's mutex, not
+ *	the ASID mutex) only after the master has left the list, and is
+ *	written by its attach under the ASID mutex, so each master on the
+ *	list is rewritten while its CD is the domain's; one whose table is not
+ *	set up yet (attach adds it to the list first) or whose CD 0 is not on
+ *	the move's ASIDs is left alone. A master that left the list during the
+ *	move may keep its CD 0 on the old ASID, its STE still live, until its
+ *	detach completes: once the CDs are rewritten, the move looks at CD 0
+ *	of every master of the SMMU's stream tree (under the tree's mutex,
+ *	which removal takes before freeing a master or its tables) and fails,
+ *	undone, if one still holds the old ASID, before it invalidates that
+ *	ASID and gives it up.
  *
  * From 6.10 each master has its own CD table, and attach and detach change
  * a domain's list of masters and their CDs under the ASID mutex, which the
@@ -117,9 +134,11 @@ struct btm_move_driver {
 	void (*write_cd_entry)(struct arm_smmu_master *master, int ssid,
 			       struct arm_smmu_cd *cdptr,
 			       const struct arm_smmu_cd *target);
-	/* 6.2 to 6.9: cd is a struct arm_smmu_ctx_desc */
-	int (*write_ctx_desc)(struct arm_smmu_domain *smmu_domain, int ssid,
-			      void *cd);
+	/*
+	 * 6.2 to 6.8: @table is the domain (to 6.6) or the master (6.7,
+	 * 6.8); cd is a struct arm_smmu_ctx_desc
+	 */
+	int (*write_ctx_desc)(void *table, int ssid, void *cd);
 	void (*tlb_inv_asid)(struct arm_smmu_device *smmu, u16 asid);
 	void (*domain_inv_range)(struct arm_smmu_domain *smmu_domain,
 				 unsigned long iova, size_t size,
@@ -130,6 +149,7 @@ struct btm_move_driver {
 	unsigned long hook_addr[NR_HOOKS];
 	bool invs;
 	bool cd_table;
+	bool master_cd;
 };
 
 static struct btm_move_driver drv;
@@ -384,13 +404,15 @@ int btm_move_init(const struct btm_binding *binding)
 						    NULL;
 	int ret;
 
-	if (binding->gen != BTM_DRIVER_CD_SHARED &&
+	if (binding->gen != BTM_DRIVER_S1_CFG &&
+	    binding->gen != BTM_DRIVER_MASTER_CD &&
 	    binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
 		return -EOPNOTSUPP;
 	ret = btm_cmdq_init(binding);
 	if (ret)
 		return ret;
-	drv.cd_table = binding->gen == BTM_DRIVER_CD_SHARED;
+	drv.master_cd = binding->gen == BTM_DRIVER_MASTER_CD;
+	drv.cd_table = binding->gen == BTM_DRIVER_S1_CFG || drv.master_cd;
 	drv.write_ctx_desc = (void *)binding->addr[BTM_SYM_WRITE_CTX_DESC];
 	drv.get_cd_ptr = (void *)binding->addr[BTM_SYM_GET_CD_PTR];
 	drv.write_cd_entry = (void *)binding->addr[BTM_SYM_WRITE_CD_ENTRY];
@@ -472,7 +494,7 @@ int btm_move_domain_asid(struct iommu_domain *domain, u16 *asid)
  *
  * Context: the driver's ASID mutex held.
  * Return: the domain's iommu_domain; NULL when @entry is a shared CD of
- * the driver's own SVA (6.2 to 6.9), which no move may take.
+ * the driver's own SVA (6.2 to 6.8), which no move may take.
  */
 struct iommu_domain *btm_move_holder(void *entry)
 {
@@ -508,6 +530,7 @@ struct btm_cd_ref {
  * @during: 7.x: the same plus an entry for the new ASID
  * @after: 7.x: the array before, with the old ASID's entry on the new one
  * @published: the targets {old, new} were published: the move started
+ * @written: 6.7, 6.8: the ASID the CDs were last rewritten to
  * @cds: the CDs that reference the domain, as (master, SSID)
  * @nr_cds: how many
  * @streams_mutex: 6.10+: the SMMU's stream tree's mutex, held from the
@@ -523,6 +546,7 @@ struct btm_move {
 	u16 a, b;
 	void *before, *during, *after;
 	bool published;
+	u16 written;
 	struct btm_cd_ref *cds;
 	unsigned int nr_cds;
 	struct mutex *streams_mutex;	/* see @streams_mutex above */
@@ -701,11 +725,75 @@ static struct arm_smmu_cd *btm_cd_on(struct btm_cd_ref *ref, u16 asid)
 }
 
 /*
- * 6.2 to 6.9: the driver's CD writer, given a copy of the domain's context
- * descriptor on @asid, changes only the ASID of its live SSID 0 CD (and
+ * 6.7, 6.8: CD 0 of @master's own table, or NULL while the table (or its
+ * first leaf) is not set up. Read with the master held: on the domain's
+ * list under its devices_lock, or in the stream tree under its mutex.
+ */
+static __le64 *master_cd0(void *master)
+{
+	void *cfg = BTM_AT(master, BTM_OFF_arm_smmu_master__cd_table);
+	__le64 **cdtab = BTM_AT(cfg, BTM_OFF_arm_smmu_ctx_desc_cfg__cdtab);
+	u8 *s1fmt = BTM_AT(cfg, BTM_OFF_arm_smmu_ctx_desc_cfg__s1fmt);
+	void **l1_desc = BTM_AT(cfg, BTM_OFF_arm_smmu_ctx_desc_cfg__l1_desc);
+	void *l1;
+
+	if (!READ_ONCE(*cdtab))
+		return NULL;
+	/* STRTAB_STE_0_S1FMT_LINEAR is 0. */
+	if (!READ_ONCE(*s1fmt))
+		return READ_ONCE(*cdtab);
+	l1 = READ_ONCE(*l1_desc);
+	if (!l1)
+		return NULL;
+	/* SSID 0: the first leaf, its first CD. */
+	return READ_ONCE(*(__le64 **)BTM_AT(l1,
+			 BTM_OFF_arm_smmu_l1_ctx_desc__l2ptr));
+}
+
+/* 6.7, 6.8: whether @master's CD 0 is a valid private CD on @asid. */
+static bool master_cd0_on(void *master, u16 asid)
+{
+	__le64 *cd0 = master_cd0(master);
+	__le64 w;
+
+	if (!cd0)
+		return false;
+	w = READ_ONCE(*cd0);
+	return (w & cpu_to_le64(SMMU_CD0_V)) &&
+	       (w & cpu_to_le64(SMMU_CD0_ASET)) &&
+	       FIELD_GET(SMMU_CD0_ASID, le64_to_cpu(w)) == asid;
+}
+
+/*
+ * 6.7, 6.8: rewrite CD 0 of every master on the domain's list that holds
+ * one of the move's ASIDs, from @copy: see the top of this file.
+ */
+static void btm_move_write_masters(struct btm_move *m, void *copy)
+{
+	struct list_head *head = BTM_AT(m->smmu_domain,
+				    BTM_OFF_arm_smmu_domain__devices);
+	spinlock_t *lock = BTM_AT(m->smmu_domain,
+				  BTM_OFF_arm_smmu_domain__devices_lock);
+	unsigned long flags;
+	struct list_head *pos;
+
+	spin_lock_irqsave(lock, flags);
+	list_for_each(pos, head) {
+		void *master = (char *)pos -
+			       BTM_OFF_arm_smmu_master__domain_head;
+
+		if (master_cd0_on(master, m->a) || master_cd0_on(master, m->b))
+			drv.write_ctx_desc(master, 0, copy);
+	}
+	spin_unlock_irqrestore(lock, flags);
+}
+
+/*
+ * 6.2 to 6.8: the driver's CD writer, given a copy of the domain's context
+ * descriptor on @asid, changes only the ASID of a live SSID 0 CD (and
  * would write the whole CD from the copy, as the driver would, were it not
- * live), then sends CMD_CFGI_CD for every master on the domain's list and
- * a sync.
+ * live), then sends CMD_CFGI_CD for every master using the table and a
+ * sync. To 6.6 the domain's one table; from 6.7 each master's.
  */
 static int btm_move_write_ctx_desc(struct btm_move *m, u16 asid)
 {
@@ -713,7 +801,44 @@ static int btm_move_write_ctx_desc(struct btm_move *m, u16 asid)
 
 	memcpy(copy, BTM_AT(m->smmu_domain, DOMAIN_CD_OFF), CTX_DESC_BYTES);
 	*(u16 *)BTM_AT(copy, BTM_OFF_arm_smmu_ctx_desc__asid) = asid;
+	if (drv.master_cd) {
+		btm_move_write_masters(m, copy);
+		m->written = asid;
+		return 0;
+	}
 	return drv.write_ctx_desc(m->smmu_domain, 0, copy);
+}
+
+/*
+ * 6.7, 6.8: after the rewrite, fail the move if some master of the SMMU
+ * still has its CD 0 on the old ASID (one that left the domain's list
+ * during the move, its detach not done): see the top of this file.
+ */
+static int btm_move_check_masters(struct btm_move *m)
+{
+	struct mutex *streams_mutex = BTM_AT(m->smmu,
+				BTM_OFF_arm_smmu_device__streams_mutex);
+	struct rb_root *streams = BTM_AT(m->smmu,
+				BTM_OFF_arm_smmu_device__streams);
+	struct rb_node *node;
+	int ret = 0;
+
+	/* The undo puts them back on the old ASID: nothing to check. */
+	if (m->written != m->b)
+		return 0;
+	mutex_lock(streams_mutex);
+	for (node = rb_first(streams); node && !ret; node = rb_next(node)) {
+		void *stream = (char *)node - BTM_OFF_arm_smmu_stream__node;
+		void *master = *(void **)BTM_AT(stream,
+				BTM_OFF_arm_smmu_stream__master);
+
+		if (master_cd0_on(master, m->a))
+			ret = -EBUSY;
+	}
+	mutex_unlock(streams_mutex);
+	if (ret)
+		atomic64_inc(&stat_busy);
+	return ret;
 }
 
 static int btm_move_write_cd_asid(void *ctx, void *cd, u16 asid)
@@ -868,8 +993,9 @@ static int btm_move_find_cds(struct btm_move *m)
 
 /*
  * The driver's CD writer has issued CMD_CFGI_CD and CMD_SYNC already, for
- * the masters on the domain's list; 6.2 to 6.9 also drop every cached
- * configuration of the SMMU, for masters between their STE and the list.
+ * the masters on the domain's list; 6.2 to 6.6 also drop every cached
+ * configuration of the SMMU, for masters between their STE and the list;
+ * 6.7 and 6.8 check that no master is left on the old ASID.
  */
 static int btm_move_cfgi_cd(void *ctx, void *cd)
 {
@@ -878,6 +1004,8 @@ static int btm_move_cfgi_cd(void *ctx, void *cd)
 
 	if (!drv.cd_table)
 		return 0;
+	if (drv.master_cd)
+		return btm_move_check_masters(m);
 	smmu_cmd_cfgi_all(&cmd);
 	return btm_cmdq_submit(m->smmu, &cmd, 1, true);
 }
@@ -1002,8 +1130,8 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
  * Context: process; the driver's ASID mutex held, which attach and detach
  * take to change the count.
  * Return: the CDs on the domain's list of masters and, from 6.10, the
- * stream-tree masters whose CD 0 holds its ASID; on 6.2 to 6.9, where the
- * masters share one CD, the masters on its list; 0 when it is not a
+ * stream-tree masters whose CD 0 holds its ASID; on 6.2 to 6.8 the masters
+ * on its list (sharing one CD to 6.6); 0 when it is not a
  * stage-1 domain.
  */
 unsigned int btm_move_domain_cds(struct iommu_domain *domain)

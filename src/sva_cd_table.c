@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 6.2 to 6.9: where the provider's SVA CDs live.
+ * 6.2 to 6.8: where the provider's SVA CDs live.
  *
- * Those drivers keep one CD table per stage-1 DMA domain, shared by the
- * domain's masters, and put a device's SVA CDs in it at their PASIDs:
- * arm_smmu_write_ctx_desc() writes a CD from a struct arm_smmu_ctx_desc
- * (whole into a free slot; NULL clears it; the driver's quiet_cd keeps it
- * valid with walks disabled) and sends CMD_CFGI_CD for every master of the
- * domain, then a sync. The provider does the same with a context
- * descriptor of its own, built on the stack from the CD smmu-btm encodes,
- * that the driver never keeps: its ASID xarray holds only a reserved entry
- * for the ASID.
+ * 6.2 to 6.6 keep one CD table per stage-1 DMA domain, shared by the
+ * domain's masters; 6.7 and 6.8 one per master. Either way the driver puts
+ * a device's SVA CDs in the table at their PASIDs:
+ * arm_smmu_write_ctx_desc() (given the domain to 6.6, the master from 6.7)
+ * writes a CD from a struct arm_smmu_ctx_desc (whole into a free slot;
+ * NULL clears it; the driver's quiet_cd keeps it valid with walks
+ * disabled) and sends CMD_CFGI_CD for every master using the table, then a
+ * sync. The provider does the same with a context descriptor of its own,
+ * built on the stack from the CD smmu-btm encodes, that the driver never
+ * keeps: its ASID xarray holds only a reserved entry for the ASID.
  *
- * The masters of a group share the DMA domain, so a group's PASID is one
- * CD, counted by its users; a slot another SVA domain holds is refused.
+ * To 6.6 the masters of a group share the DMA domain, so a group's PASID
+ * is one CD, counted by its users; from 6.7 each master of the group has
+ * its own CD (the core attaches each device). A slot another SVA domain
+ * holds is refused.
  *
  * The driver changes a master's DMA domain, and frees the old one with
  * its table, only once SVA is disabled on the master, and it refuses to
@@ -55,9 +58,16 @@ static_assert(CTX_DESC_BYTES <= CTX_DESC_MAX);
 #define BOND_BYTES	(BTM_SIZEOF_arm_smmu_bond > 0 ? \
 			 BTM_SIZEOF_arm_smmu_bond : 0)
 
+/* The CD tables are the masters' (6.7, 6.8), not the DMA domains'. */
+#define CD_TABLE_IN_MASTER	(BTM_LAYOUT_DRIVER_GEN == BTM_DRIVER_MASTER_CD)
+
 static struct {
-	int (*write_ctx_desc)(struct arm_smmu_domain *smmu_domain, int ssid,
-			      void *cd);
+	/*
+	 * @table: the DMA domain (struct arm_smmu_domain) to 6.6, the
+	 * master (struct arm_smmu_master) from 6.7; cd is a struct
+	 * arm_smmu_ctx_desc
+	 */
+	int (*write_ctx_desc)(void *table, int ssid, void *cd);
 	void *quiet_cd;
 	/* serialises the driver's changes to masters' bonds and sva_enabled */
 	struct mutex *sva_lock;
@@ -81,7 +91,7 @@ static LIST_HEAD(all_attached);
 /**
  * btm_cdt_init() - resolve the driver's CD writer, its quiet CD and its
  * SVA mutex
- * @binding: the validated binding, of a 6.2 to 6.9 driver
+ * @binding: the validated binding, of a 6.2 to 6.8 driver
  *
  * Return: 0, or -ENOENT when the binding lacks them.
  */
@@ -116,26 +126,33 @@ static void *dma_domain_of(struct device *dev, bool sva_enabled)
 	return dma;
 }
 
-/* The attachment at @pasid in @dma's table (NULL: in any table). */
-static struct btm_sva_attach *find(void *dma, u32 pasid)
+/* The owner of the CD table an SVA CD of @master goes into. */
+static void *table_of(void *master, void *dma)
+{
+	return CD_TABLE_IN_MASTER ? master : dma;
+}
+
+/* The attachment at @pasid in @table. */
+static struct btm_sva_attach *find(void *table, u32 pasid)
 {
 	struct btm_sva_attach *at;
 
 	lockdep_assert_held(&cdt_lock);
 	list_for_each_entry(at, &all_attached, all)
-		if ((!dma || at->dma == dma) && at->pasid == pasid)
+		if (at->table == table && at->pasid == pasid)
 			return at;
 	return NULL;
 }
 
-/* @sva's attachment at @pasid, in whichever table. */
-static struct btm_sva_attach *find_own(struct btm_sva *sva, u32 pasid)
+/* @sva's attachment at @pasid, in @table (NULL: in whichever table). */
+static struct btm_sva_attach *find_own(struct btm_sva *sva, void *table,
+				       u32 pasid)
 {
 	struct btm_sva_attach *at;
 
 	lockdep_assert_held(&cdt_lock);
 	list_for_each_entry(at, &sva->attached, node)
-		if (at->pasid == pasid)
+		if ((!table || at->table == table) && at->pasid == pasid)
 			return at;
 	return NULL;
 }
@@ -184,7 +201,8 @@ static void bond_release(struct btm_sva_attach *at, void *master)
 /**
  * btm_cdt_attach() - put an SVA domain's CD at a device's PASID
  * @sva: the provider's SVA domain, its ASID set
- * @dev: the device; its DMA domain's CD table takes the CD
+ * @dev: the device; its DMA domain's CD table (to 6.6) or its own (from
+ *	 6.7) takes the CD
  * @pasid: checked against the device's PASIDs by the caller
  * @cd: the CD's four words, as smmu_encode_sva_cd() made them
  *
@@ -199,15 +217,16 @@ int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 {
 	u64 ctx[CTX_DESC_MAX / 8] = {};
 	struct btm_sva_attach *at;
-	void *dma;
+	void *dma, *table;
 	int ret = 0;
 
 	lockdep_assert_held(&sva->attach_lock);
 	dma = dma_domain_of(dev, true);
 	if (!dma)
 		return -ENODEV;
+	table = table_of(dev_iommu_priv_get(dev), dma);
 	mutex_lock(&cdt_lock);
-	at = find(dma, pasid);
+	at = find(table, pasid);
 	if (at) {
 		if (at->sva != sva)
 			ret = -EBUSY;
@@ -230,6 +249,7 @@ int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 	}
 	at->sva = sva;
 	at->dma = dma;
+	at->table = table;
 	at->pasid = pasid;
 	at->users = 1;
 	/* Listed first: an invalidation from now on covers its ATCs. */
@@ -244,7 +264,7 @@ int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 	*(u64 *)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__mair) = cd[3];
 	*(struct mm_struct **)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__mm) =
 		cd[0] & SMMU_CD0_ASET ? NULL : sva->mm;
-	ret = drv.write_ctx_desc(dma, pasid, ctx);
+	ret = drv.write_ctx_desc(table, pasid, ctx);
 	if (ret) {
 		list_del(&at->all);
 		list_del_rcu(&at->node);
@@ -276,10 +296,12 @@ void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid)
 	lockdep_assert_held(&sva->attach_lock);
 	mutex_lock(&cdt_lock);
 	/*
-	 * By PASID alone: an SVA domain of these kernels serves one device's
-	 * group, all of whose masters share a DMA domain.
+	 * To 6.6 by PASID alone: an SVA domain of these kernels serves one
+	 * device's group, all of whose masters share a DMA domain; from 6.7
+	 * by the device's own table too.
 	 */
-	at = find_own(sva, pasid);
+	at = find_own(sva, CD_TABLE_IN_MASTER ? dev_iommu_priv_get(dev) : NULL,
+		      pasid);
 	if (!at) {
 		mutex_unlock(&cdt_lock);
 		return;
@@ -295,7 +317,7 @@ void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid)
 	 * never write to it.
 	 */
 	if (!WARN_ON_ONCE(dma_domain_of(dev, false) != at->dma))
-		drv.write_ctx_desc(at->dma, pasid, NULL);
+		drv.write_ctx_desc(at->table, pasid, NULL);
 	btm_sva_flush(sva);
 	list_del(&at->all);
 	list_del_rcu(&at->node);
@@ -321,7 +343,7 @@ void btm_cdt_quiesce(struct btm_sva *sva)
 	mutex_lock(&sva->attach_lock);
 	mutex_lock(&cdt_lock);
 	list_for_each_entry(at, &sva->attached, node)
-		drv.write_ctx_desc(at->dma, at->pasid, drv.quiet_cd);
+		drv.write_ctx_desc(at->table, at->pasid, drv.quiet_cd);
 	mutex_unlock(&cdt_lock);
 	mutex_unlock(&sva->attach_lock);
 }

@@ -305,7 +305,8 @@ int btm_notifier_init(const struct btm_binding *binding)
 
 	if (ret)
 		return ret;
-	if (binding->gen == BTM_DRIVER_CD_SHARED)
+	if (binding->gen == BTM_DRIVER_S1_CFG ||
+	    binding->gen == BTM_DRIVER_MASTER_CD)
 		return btm_cdt_init(binding);
 	drv.get_cd_ptr = (void *)binding->addr[BTM_SYM_GET_CD_PTR];
 	drv.write_cd_entry = (void *)binding->addr[BTM_SYM_WRITE_CD_ENTRY];

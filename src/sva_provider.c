@@ -827,7 +827,8 @@ static int provider_init_in_place(const struct btm_binding *binding)
  */
 int btm_provider_init(const struct btm_binding *binding)
 {
-	bool cd_table = binding->gen == BTM_DRIVER_CD_SHARED;
+	bool cd_table = binding->gen == BTM_DRIVER_S1_CFG ||
+			binding->gen == BTM_DRIVER_MASTER_CD;
 
 	if (!BTM_HAVE_SVA_DOMAIN_API || !btm_move_asid_lock() ||
 	    cd_table != BTM_SVA_MM_AT_ATTACH ||

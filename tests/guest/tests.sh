@@ -326,7 +326,7 @@ slab_kb() {
 run_ktest() {
 	moves=0
 	case "$ARG_drvgen" in
-	*-shared-cd | *-domain | *-invs) moves=1000 ;;
+	*-s1cfg | *-master-cd | *-domain | *-invs) moves=1000 ;;
 	esac
 	rm -f /tmp/sums /tmp/stop-reader
 	if [ "$moves" -gt 0 ]; then
@@ -511,7 +511,7 @@ t_move_hooks() {
 	*) fail "move_hooks '$st' after a plain load" ;;
 	esac
 	case "$ARG_drvgen" in
-	*-shared-cd | *-domain) ;;
+	*-s1cfg | *-master-cd | *-domain) ;;
 	*) return ;;
 	esac
 	insmod /smmu_btm.ko test_btm_active=1 || { fail "insmod test_btm_active=1 failed"; return; }
@@ -530,13 +530,15 @@ t_move_hooks() {
 
 # SVA domains allocated and freed from 4 threads, through the ops the disk
 # has at each moment (the iommu core's way), while smmu_btm is loaded with
-# its provider and unloaded again, 10 times: a thread that finds the
+# its provider and unloaded again, 4 times (10 in the full run): a thread that finds the
 # provider's entry as it goes must never run the module's text after the
 # module is gone (the log scan fails on any oops or KASAN report).
 t_unload_under_binds() {
 	insmod /smmu_btm_stress.ko threads=4 || { fail "the stress module did not load"; return; }
-	loads=0 busy=0
-	for i in $(seq 10); do
+	loads=0 busy=0 cycles=4
+	# SMMU_BTM_FULL=1 (make check's full run): more cycles, more chances.
+	[ "${ARG_full:-0}" = 1 ] && cycles=10
+	for i in $(seq "$cycles"); do
 		insmod /smmu_btm.ko test_btm_active=1 || { fail "load $i failed"; break; }
 		loads=$((loads + 1))
 		sleep 0.$((i % 5))
@@ -560,9 +562,9 @@ t_unload_under_binds() {
 	[ ! -e /sys/module/smmu_btm ] || fail "smmu_btm left loaded"
 }
 
-# 300 ASID moves of the disk's DMA domain while its second function (a master
-# of that domain, found through the SMMU's stream tree on 6.10+) is removed
-# and rescanned in a loop: a move must never use a master the driver frees
+# 100 ASID moves (300 in the full run) of the disk's DMA domain while its
+# second function (a master of that domain, found through the SMMU's
+# stream tree on 6.10+) is removed and rescanned in a loop: a move must never use a master the driver frees
 # or write back a CD the driver cleared (KASAN sees the first), and may be
 # refused while the master's group is busy. The first function is read and
 # checksummed throughout.
@@ -580,7 +582,9 @@ t_moves_racing_rescan() {
 		n=$((n + 1))
 		echo "$n" >/tmp/rescans
 	done) &
-	insmod /smmu_btm_ktest.ko moves=300 race=1 2>/dev/null
+	moves=100
+	[ "${ARG_full:-0}" = 1 ] && moves=300
+	insmod /smmu_btm_ktest.ko moves=$moves race=1 2>/dev/null
 	loaded=$?
 	touch /tmp/stop-rescan
 	wait
@@ -623,7 +627,7 @@ t_test_btm_active() {
 	c=$(status_value smmu0.cr2)
 	[ $(($(cat /proc/sys/kernel/tainted) & 64)) = 64 ] || fail "test_btm_active=1 did not taint"
 	case "$ARG_drvgen" in
-	*-shared-cd | *-domain | *-invs)
+	*-s1cfg | *-master-cd | *-domain | *-invs)
 		# PTM is 1: the shim must keep sending the stock TLBIs.
 		[ "$s" = active ] && [ "$p" = "installed, stock TLBIs (PTM is 1)" ] ||
 			{ rmmod smmu_btm; fail "btm_state '$s', provider '$p'"; return; }
@@ -672,7 +676,7 @@ run_all() {
 	run_test disk-after-unload t_disk_after_unload
 	selected ktest && run_ktest
 	case "$ARG_drvgen" in
-	*-shared-cd | *-domain | *-invs)
+	*-s1cfg | *-master-cd | *-domain | *-invs)
 		run_test provider-remove-rescan t_provider_remove_rescan
 		run_test failed-load-leaves-nothing t_failed_load_leaves_nothing
 		run_test moves-racing-rescan t_moves_racing_rescan
@@ -684,7 +688,7 @@ run_all() {
 	run_test move-hooks t_move_hooks
 	run_pasid
 	case "$ARG_drvgen" in
-	*-shared-cd | *-domain | *-invs)
+	*-s1cfg | *-master-cd | *-domain | *-invs)
 		# Once per kernel: each load and unload waits out RCU Tasks.
 		[ "$ARG_el" = el2 ] && run_test unload-under-binds t_unload_under_binds
 		;;

@@ -91,10 +91,10 @@
 	  .driver_sva = true, .s1_s2vmid_zero = true, .kvm = true }
 /* A driver that leaves STE.S2VMID non-zero for stage-1-only streams. */
 #define KERNEL_S2VMID \
-	{ .driver_gen = BTM_DRIVER_CD_SHARED, .iommu_sva = true, \
+	{ .driver_gen = BTM_DRIVER_S1_CFG, .iommu_sva = true, \
 	  .driver_sva = true }
 #define KERNEL_S2VMID_KVM \
-	{ .driver_gen = BTM_DRIVER_CD_SHARED, .iommu_sva = true, \
+	{ .driver_gen = BTM_DRIVER_S1_CFG, .iommu_sva = true, \
 	  .driver_sva = true, .kvm = true }
 #define KERNEL_NO_SVA_KVM \
 	{ .driver_gen = BTM_DRIVER_DOMAIN, .kvm = true }
@@ -255,8 +255,8 @@ static const struct decide_case cases[] = {
 	  KERNEL_GEN(BTM_DRIVER_UNKNOWN), BTM_MODE_FORCE,
 	  BTM_DRIVER_UNSUPPORTED,
 	  NULL },
-	{ "kunpeng-920, 6.2-6.9 driver", REGS_KP920, CPU_VHE,
-	  KERNEL_GEN(BTM_DRIVER_CD_SHARED), BTM_MODE_AUTO, BTM_USABLE,
+	{ "kunpeng-920, 6.2-6.6 driver", REGS_KP920, CPU_VHE,
+	  KERNEL_GEN(BTM_DRIVER_S1_CFG), BTM_MODE_AUTO, BTM_USABLE,
 	  NULL },
 	{ "kunpeng-920, 7.x driver", REGS_KP920, CPU_VHE,
 	  KERNEL_GEN(BTM_DRIVER_INVS), BTM_MODE_AUTO, BTM_USABLE,
@@ -687,8 +687,8 @@ static void test_driver_gen_names(void **state)
 	(void)state;
 	assert_string_equal(btm_driver_gen_name(BTM_DRIVER_UNKNOWN), "unknown");
 	assert_string_equal(btm_driver_gen_name(BTM_DRIVER_BOND), "6.1-bond");
-	assert_string_equal(btm_driver_gen_name(BTM_DRIVER_CD_SHARED),
-			    "6.2-6.9-shared-cd");
+	assert_string_equal(btm_driver_gen_name(BTM_DRIVER_S1_CFG),
+			    "6.2-6.6-s1cfg");
 	assert_string_equal(btm_driver_gen_name(BTM_DRIVER_DOMAIN),
 			    "6.10+-domain");
 	assert_string_equal(btm_driver_gen_name(BTM_DRIVER_INVS), "7.x-invs");
