@@ -259,6 +259,31 @@ static void test_no_pasid(void)
 	munmap(mem, page);
 }
 
+/*
+ * -x: the driver keeps a bond list per master (6.2 to 6.8) and refuses to
+ * disable SVA while a bind is on it, because the CD table the bind's CD
+ * sits in (and before 6.7 the DMA domain owning it) must outlive the
+ * bind. A bind made through smmu-btm's provider must be refused the same
+ * way; the device must go on translating for us afterwards.
+ */
+static void test_disable_refused(void)
+{
+	__u8 *mem = map(page);
+	struct pdt_op op;
+	int ret = ioctl(fd, PDT_IOC_DISABLE_SVA);
+
+	CHECK(ret < 0 && errno == EBUSY, "disabling SVA while bound: %s",
+	      ret ? strerror(errno) : "allowed");
+	memset(mem, 0x5a, page);
+	if (run(&op, PDT_OP_COMPARE, mem, page, 0, 0x5a5a5a5a, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == PDT_STATUS_DONE,
+	      "compare after the disable attempt: status 0x%x", op.status);
+	munmap(mem, page);
+}
+
 static int set_ptm(__u32 ptm)
 {
 	if (ioctl(fd, PDT_IOC_SET_PTM, &ptm)) {
@@ -311,10 +336,10 @@ static int btm_check(int keep_ptm)
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/pasid-dma-test0";
-	int btm = 0, keep_ptm = 0, c;
+	int btm = 0, keep_ptm = 0, disable = 0, c;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "bd:n")) != -1) {
+	while ((c = getopt(argc, argv, "bd:nx")) != -1) {
 		switch (c) {
 		case 'b':
 			btm = 1;
@@ -325,8 +350,11 @@ int main(int argc, char **argv)
 		case 'n':
 			keep_ptm = 1;
 			break;
+		case 'x':
+			disable = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-b [-n]] [-d DEV]\n",
+			fprintf(stderr, "usage: %s [-b [-n] | -x] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
@@ -353,6 +381,8 @@ int main(int argc, char **argv)
 		test_fill_compare();
 		test_munmap_fault();
 		test_no_pasid();
+		if (disable)
+			test_disable_refused();
 	}
 	close(fd);
 	printf("%d passed, %d failed\n", passed, failed);

@@ -116,9 +116,10 @@ static int pdt_open(struct inode *inode, struct file *file)
 	/*
 	 * Where the kernel has the SVA feature call, the IOMMU driver's own
 	 * checks (arm_smmu_sva_supported()) answer through it; some versions
-	 * would still bind without it, with a CD the SMMU cannot use.
+	 * would still bind without it, with a CD the SMMU cannot use. (Where
+	 * the kernel has no such call, the feature counts as on.)
 	 */
-	if (IS_ENABLED(HAVE_IOMMU_DEV_FEAT_SVA) && !pdt->sva_feature)
+	if (!pdt->sva_feature)
 		return -EOPNOTSUPP;
 
 	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
