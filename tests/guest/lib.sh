@@ -7,6 +7,9 @@ FAILED=0
 
 # selected NAME: whether the harness asked for this test (--only).
 selected() {
+	case ",${ARG_skip:-none}," in
+	*",$1,"*) return 1 ;;
+	esac
 	case ",${ARG_only:-all}," in
 	*,all,* | *",$1,"*) return 0 ;;
 	esac
