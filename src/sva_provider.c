@@ -42,6 +42,7 @@
 
 #include <linux/device.h>
 #include <linux/iommu.h>
+#include <linux/kmemleak.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -170,12 +171,13 @@ static void table_erase(void *ctx, u16 asid)
 	xa_erase(ctx, asid);
 }
 
-static void *claims_zalloc(size_t size)
+/* Memory for the pure-logic tables (ASID claims, the allocator). */
+static void *pure_zalloc(size_t size)
 {
 	return kvzalloc(size, GFP_KERNEL);
 }
 
-static void claims_free(void *ptr)
+static void pure_free(void *ptr)
 {
 	kvfree(ptr);
 }
@@ -184,8 +186,8 @@ static const struct asid_table_ops driver_table_ops = {
 	.reserve = table_reserve,
 	.alloc = table_alloc,
 	.erase = table_erase,
-	.zalloc = claims_zalloc,
-	.free = claims_free,
+	.zalloc = pure_zalloc,
+	.free = pure_free,
 };
 
 /*
@@ -768,19 +770,9 @@ static int reown_all(struct reown *r)
 	return ret;
 }
 
-static void *provider_zalloc(size_t size)
-{
-	return kvzalloc(size, GFP_KERNEL);
-}
-
-static void provider_free(void *ptr)
-{
-	kvfree(ptr);
-}
-
 static const struct asid_alloc_ops provider_alloc_ops = {
-	.zalloc = provider_zalloc,
-	.free = provider_free,
+	.zalloc = pure_zalloc,
+	.free = pure_free,
 };
 
 /*
@@ -1030,10 +1022,13 @@ int btm_provider_remove(struct btm_provider *p)
 	 * The copy is not freed: the core reads a device's ops without a lock
 	 * or grace period the provider could wait for, and a domain allocated
 	 * unattached while it was installed keeps it as its owner (compared,
-	 * never dereferenced). One iommu_ops per installation is the price.
+	 * never dereferenced). One iommu_ops per installation is the price,
+	 * kept on purpose: kmemleak is told so, and the README says it.
 	 * A freed domain's notifier may still be running until its grace
 	 * period ends, counting into @p.
 	 */
+	if (!drv.ops)
+		kmemleak_not_leak(p->ops);
 	btm_notifier_exit();
 	free_percpu(p->counts);
 	asid_alloc_destroy(&p->aa);
