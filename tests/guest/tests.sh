@@ -691,6 +691,7 @@ run_all() {
 	*-s1cfg | *-master-cd | *-domain | *-invs)
 		# Once per kernel: each load and unload waits out RCU Tasks.
 		[ "$ARG_el" = el2 ] && run_test unload-under-binds t_unload_under_binds
+		run_debugkernel
 		;;
 	esac
 }
