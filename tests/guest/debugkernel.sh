@@ -51,7 +51,7 @@ t_fault_inject_load() {
 	done
 	echo Y >"$fs/ignore-gfp-wait"
 	echo "SMMUBTM-EXPECT allocfail end fault-inject-load" >/dev/kmsg
-	echo "FAULT-INJECTION load: $((n - stride)) points on the load path, $points injected (every ${stride}th), $failed_loads loads refused, $absorbed absorbed; all clean"
+	show "FAULT-INJECTION load: $((n - stride)) points on the load path, $points injected (every ${stride}th), $failed_loads loads refused, $absorbed absorbed; all clean"
 	[ "$points" -gt 0 ] || fail "no fault was injected"
 	insmod /smmu_btm.ko test_btm_active=1 || { fail "the normal load after the injections failed"; return; }
 	[ "$(status_value smmu0.provider)" != "not installed" ] || fail "no provider after the injections"
@@ -88,7 +88,7 @@ t_leak_scan() {
 	echo scan >"$km"
 	echo scan >"$km"
 	leaks=$(grep -c '^unreferenced object' "$km")
-	echo "LEAK-SCAN: $cycles loads and unloads, ${line#*: }; slab $s0 kB before, $(slab_kb) kB after; kmemleak: $leaks unreferenced objects"
+	show "LEAK-SCAN: $cycles loads and unloads, ${line#*: }; slab $s0 kB before, $(slab_kb) kB after; kmemleak: $leaks unreferenced objects"
 	[ "$leaks" = 0 ] || { head -n 40 "$km"; fail "kmemleak reported $leaks objects"; }
 }
 

@@ -31,6 +31,12 @@ run_test() {
 	fi
 }
 
+# show TEXT: a line of evidence the harness repeats in its own output
+# (make check's log), not only in the serial log.
+show() {
+	echo "SMMUBTM-SHOW $*"
+}
+
 # report NAME PASS|FAIL [WHY]: a result found by other means than a test
 # function (the in-guest test module's checks).
 report() {

@@ -26,6 +26,11 @@ pdt() {
 	out=$(pdt-test $(pdt_opts) "$@")
 	expect_faults end pdt-test
 	echo "$out" | sed 's/^/pdt-test: /'
+	show "pdt-test: $(echo "$out" | grep -m1 '^bound:'); $(echo "$out" | grep -m1 '^read:')"
+	show "pdt-test: $(echo "$out" | grep -m1 '^munmap:'); $(echo "$out" | tail -n 1)"
+	echo "$out" | grep '^hunt ' | while read -r line; do
+		show "pdt-test: $line"
+	done
 	PDT_LAST=$(echo "$out" | tail -n 1)
 	PDT_OUT=$out
 }
@@ -58,12 +63,13 @@ t_pasid_dma_btm() {
 	seen0=$2 tlbi0=$4 sync0=$8
 	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
 	pdt
+	bind_cycles
 	rmmod pasid_dma_test
 	domains=$(status_value smmu0.sva_domains)
 	set -- $(status_value smmu0.invalidations)
 	seen=$(($2 - seen0)) tlbi=$(($4 - tlbi0)) sync=$(($8 - sync0))
 	rmmod smmu_btm || fail "rmmod failed"
-	echo "btm_state $state; SVA domains: $domains; invalidations seen $seen, TLBIs $tlbi, syncs $sync"
+	show "pasid-dma-btm: btm_state $state; SVA domains: $domains; invalidations seen $seen, TLBIs $tlbi, syncs $sync"
 	[ "$state" = active ] || { fail "btm_state '$state' after ptm=clear-restore"; return; }
 	setup=${domains#*live, }
 	back=${domains#*; }
@@ -73,7 +79,8 @@ t_pasid_dma_btm() {
 	[ "$tlbi" = 0 ] && [ "$sync" = 0 ] || fail "$tlbi TLBIs and $sync syncs sent on the BTM path for CPU-side changes"
 	if [ "$ARG_board" = broken ]; then
 		if echo "$PDT_OUT" | grep -q '^FAIL test_munmap_fault'; then
-			echo "CONTROL: the broken board kept the old translation after munmap (no TLBI, broadcasts ignored): caught, as expected"
+			caught=$(echo "$PDT_OUT" | sed -n 's/^FAIL \([a-z_]*\).*/\1/p' | sort -u | tr '\n' ' ')
+			show "pasid-dma-btm: CONTROL: the broken board kept old translations (no TLBI, broadcasts ignored): caught, as expected, by $caught"
 		else
 			fail "the broken board's control was not caught: pdt-test $PDT_LAST"
 		fi
@@ -83,6 +90,31 @@ t_pasid_dma_btm() {
 	*" passed, 0 failed") ;;
 	*) fail "pdt-test on the BTM path: $PDT_LAST" ;;
 	esac
+}
+
+# 1,000 binds and unbinds through smmu-btm's provider from 8 processes at
+# once (125 each, a device compare through every bind) while both disk
+# functions are read and checksummed.
+bind_cycles() {
+	rm -f /tmp/sums /tmp/stop-reader /tmp/binds.*
+	for d in /dev/vd?; do
+		(while [ ! -e /tmp/stop-reader ]; do disk_md5 "$d" >>/tmp/sums; done) &
+	done
+	pids=
+	for i in 1 2 3 4 5 6 7 8; do
+		pdt-test -l 125 >/tmp/binds.$i 2>&1 &
+		pids="$pids $!"
+	done
+	bad_binds=0
+	for p in $pids; do
+		wait "$p" || bad_binds=$((bad_binds + 1))
+	done
+	touch /tmp/stop-reader
+	wait
+	bad=$(grep -vc "^$ARG_md5\$" /tmp/sums)
+	show "bind-cycles: 8 processes x 125 binds, $bad_binds processes failed; disk read $(wc -l </tmp/sums) times meanwhile, $bad bad; $(status_value smmu0.sva_domains)"
+	[ "$bad_binds" = 0 ] || fail "binds failed: $(grep -h FAIL /tmp/binds.* | head -n 3)"
+	[ "$bad" = 0 ] || fail "$bad bad disk reads during the binds"
 }
 
 run_pasid() {

@@ -2,14 +2,18 @@
 /*
  * pdt-test: exercise pasid_dma_test.ko on the caller's own memory.
  *
- *   pdt-test [-d /dev/pasid-dma-test0]          the data-path tests
+ *   pdt-test [-x] [-d /dev/pasid-dma-test0]     the data-path tests
  *   pdt-test -b [-d DEV] [-n]                   broadcast TLBI check
  *
  * The data-path tests bind the process (open), then have the device read,
  * write, fill and compare its memory through the PASID, byte-exact, across
  * page boundaries and at unaligned addresses; then munmap part of a buffer
  * and check that the device's next access faults exactly there; and check
- * that the same access without PASID faults. The last line is
+ * that the same access without PASID faults; then hunts stale
+ * translations: after mprotect to none and to read-only, madvise
+ * (MADV_DONTNEED), fork with a copy-on-write in the parent and mremap, the
+ * device's next access must fault or reach the page as it now is. -x also
+ * checks that SVA cannot be disabled while bound. The last line is
  * "N passed, M failed"; the exit status is 0 only without failures.
  *
  * The broadcast check (module parameter debug_btm=1, root) clears
@@ -20,6 +24,7 @@
  * Its effect on the SMMU's TLB is seen in QEMU's smmuv3_btm_* and
  * smmu_iotlb_lookup_* trace events (tests/qemu/README.md).
  */
+#define _GNU_SOURCE	/* mremap() */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -29,6 +34,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pasid_dma_test.h"
@@ -244,6 +253,351 @@ static void test_munmap_fault(void)
 	munmap(hole + page, page);
 }
 
+/*
+ * The stale-translation hunt: the device touches memory first, so that the
+ * SMMU's TLB holds its translation; then a CPU-side change. The device's
+ * next access must fault or reach memory as it is now, never the old
+ * page or the old permission. The invalidation that makes it so is the
+ * driver's TLBI on the stock path, the CPU's broadcast under BTM.
+ */
+static int warm(void *addr, size_t len, __u32 pattern)
+{
+	struct pdt_op op;
+
+	if (run(&op, PDT_OP_COMPARE, addr, len, 0, pattern, 0))
+		return -1;
+	CHECK(op.status == PDT_STATUS_DONE, "warming %p: status 0x%x", addr,
+	      op.status);
+	return op.status == PDT_STATUS_DONE ? 0 : -1;
+}
+
+/* What the device found at @addr after the change, as a word for the log. */
+static const char *seen(const struct pdt_op *op)
+{
+	if (op->status & PDT_STATUS_FAULT)
+		return "faulted";
+	if (op->status & PDT_STATUS_MISMATCH)
+		return "saw other data";
+	return op->status == PDT_STATUS_DONE ? "reached the page" : "error";
+}
+
+static void hunt_mprotect_none(void)
+{
+	__u8 *mem = map(page);
+	struct pdt_op op;
+
+	if (warm(mem, page, 0x5a5a5a5a) == 0 &&
+	    !mprotect(mem, page, PROT_NONE) &&
+	    !run(&op, PDT_OP_COMPARE, mem, page, 0, 0x5a5a5a5a, 0)) {
+		CHECK(op.status & PDT_STATUS_FAULT,
+		      "mprotect(PROT_NONE): the device still read the page (status 0x%x)",
+		      op.status);
+		printf("hunt mprotect-none: device %s\n", seen(&op));
+	}
+	munmap(mem, page);
+}
+
+static void hunt_mprotect_ro(void)
+{
+	__u8 *mem = map(page);
+	struct pdt_op op;
+
+	/* A device write first: the SMMU caches a writable entry. */
+	if (run(&op, PDT_OP_FILL, mem, page, 0, 0x5a5a5a5a, 0) ||
+	    op.status != PDT_STATUS_DONE || mprotect(mem, page, PROT_READ)) {
+		CHECK(0, "mprotect(PROT_READ): setup failed (status 0x%x)",
+		      op.status);
+		munmap(mem, page);
+		return;
+	}
+	if (!run(&op, PDT_OP_FILL, mem, page, 0, 0x66666666, 0)) {
+		CHECK((op.status & PDT_STATUS_FAULT) && mem[0] == 0x5a,
+		      "mprotect(PROT_READ): the device still wrote the page (status 0x%x, byte 0x%02x)",
+		      op.status, mem[0]);
+		printf("hunt mprotect-ro: device write %s\n", seen(&op));
+	}
+	if (!run(&op, PDT_OP_COMPARE, mem, page, 0, 0x5a5a5a5a, 0))
+		CHECK(op.status == PDT_STATUS_DONE,
+		      "mprotect(PROT_READ): the device cannot read (status 0x%x)",
+		      op.status);
+	munmap(mem, page);
+}
+
+static void hunt_dontneed(void)
+{
+	__u8 *mem = map(page);
+	struct pdt_op op;
+
+	if (warm(mem, page, 0x5a5a5a5a) == 0 &&
+	    !madvise(mem, page, MADV_DONTNEED) &&
+	    !run(&op, PDT_OP_COMPARE, mem, page, 0, 0x5a5a5a5a, 0)) {
+		CHECK(op.status != PDT_STATUS_DONE,
+		      "madvise(MADV_DONTNEED): the device still read the old page");
+		printf("hunt dontneed: device %s\n", seen(&op));
+	}
+	munmap(mem, page);
+}
+
+/* fork, then a write in the parent: copy-on-write gives it a new page. */
+static void hunt_cow(void)
+{
+	__u8 *mem = map(page);
+	struct pdt_op op;
+	int go[2];
+	pid_t pid;
+	char c;
+
+	if (warm(mem, page, 0x5a5a5a5a) || pipe(go)) {
+		munmap(mem, page);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		/* Keeps the old page mapped until the parent is done. */
+		close(go[1]);
+		if (read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(mem[0] == 0x5a ? 0 : 3);
+	}
+	close(go[0]);
+	memset(mem, 0x77, page);
+	if (!run(&op, PDT_OP_COMPARE, mem, page, 0, 0x77777777, 0)) {
+		CHECK(op.status == PDT_STATUS_DONE ||
+		      (op.status & PDT_STATUS_FAULT),
+		      "fork + write: the device read the old page (status 0x%x, byte 0x%02x)",
+		      op.status, op.mismatch & 0xff);
+		printf("hunt cow: device %s\n",
+		       op.status == PDT_STATUS_DONE ? "read the new page" :
+						      seen(&op));
+	}
+	close(go[1]);
+	if (pid > 0) {
+		int st = 0;
+
+		waitpid(pid, &st, 0);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "fork + write: the child saw its page change (status 0x%x)",
+		      st);
+	}
+	munmap(mem, page);
+}
+
+/* mremap to a new place: the old address must fault, the new one work. */
+static void hunt_mremap(void)
+{
+	__u8 *mem = map(page), *dst, *moved;
+	struct pdt_op op;
+
+	dst = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (dst == MAP_FAILED || warm(mem, page, 0x5a5a5a5a)) {
+		munmap(mem, page);
+		return;
+	}
+	moved = mremap(mem, page, page, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	CHECK(moved == dst, "mremap: %s", strerror(errno));
+	if (moved != dst)
+		return;
+	if (!run(&op, PDT_OP_COMPARE, mem, page, 0, 0x5a5a5a5a, 0)) {
+		CHECK(op.status & PDT_STATUS_FAULT,
+		      "mremap: the device still read the old address (status 0x%x)",
+		      op.status);
+		printf("hunt mremap: old address %s\n", seen(&op));
+	}
+	if (!run(&op, PDT_OP_COMPARE, dst, page, 0, 0x5a5a5a5a, 0)) {
+		CHECK(op.status == PDT_STATUS_DONE,
+		      "mremap: the new address does not read (status 0x%x)",
+		      op.status);
+		printf("hunt mremap: new address %s\n", seen(&op));
+	}
+	munmap(dst, page);
+}
+
+/*
+ * A child binds itself, has the device touch its memory and exits without
+ * closing: its mm goes before its file, so the bind outlives the mm for a
+ * moment. Nothing may be reported and the child must exit normally.
+ */
+static void hunt_exit(const char *dev)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		struct pdt_op op;
+		__u8 *mem;
+
+		fd = open(dev, O_RDWR);
+		if (fd < 0)
+			_exit(2);
+		mem = map(page);
+		if (run(&op, PDT_OP_COMPARE, mem, page, 0, 0x5a5a5a5a, 0) ||
+		    op.status != PDT_STATUS_DONE)
+			_exit(3);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	CHECK(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "exit while bound: child status 0x%x", st);
+	printf("hunt exit: a bound child exited without closing (status 0x%x)\n",
+	       st);
+}
+
+/* The random hunt's pool: each page's state as the CPU side left it. */
+#define POOL 8
+enum pool_state { P_RW, P_RO, P_NONE, P_ABSENT };
+
+struct pool {
+	__u8 *base;
+	enum pool_state state[POOL];
+	__u8 val[POOL];
+};
+
+static atomic_int keep_busy;
+
+/* The second thread: device reads of a stable buffer, as long as it may. */
+static void *busy_device(void *arg)
+{
+	__u8 *mem = arg;
+	struct pdt_op op;
+
+	while (keep_busy)
+		if (run(&op, PDT_OP_READ, mem, 4096, 0, 0, 0) ||
+		    op.status != PDT_STATUS_DONE)
+			break;
+	return NULL;
+}
+
+/* The device's view of page @i must be what the CPU side left there. */
+static int pool_check(struct pool *p, int i, unsigned int seed, int step)
+{
+	__u8 *pg = p->base + i * page;
+	__u32 pat = p->val[i] * 0x01010101u;
+	struct pdt_op op;
+	int ok;
+
+	if (run(&op, PDT_OP_COMPARE, pg, page, 0, pat, 0))
+		return -1;
+	if (p->state[i] == P_RW || p->state[i] == P_RO)
+		ok = op.status == PDT_STATUS_DONE;
+	else
+		ok = (op.status & PDT_STATUS_FAULT) != 0;
+	if (ok && p->state[i] == P_RO) {
+		/* A read-only page must refuse the device's write. */
+		if (run(&op, PDT_OP_FILL, pg, page, 0, ~pat, 0))
+			return -1;
+		ok = (op.status & PDT_STATUS_FAULT) && pg[0] == p->val[i];
+	}
+	if (!ok)
+		printf("FAIL random seed %u step %d: page %d state %d value 0x%02x: status 0x%x\n",
+		       seed, step, i, p->state[i], p->val[i], op.status);
+	return ok ? 0 : 1;
+}
+
+/*
+ * -r SEED: random CPU-side changes to a pool of pages (writes, mprotect
+ * to none, read-only and back, MADV_DONTNEED, munmap and a fresh mmap),
+ * each followed by the device's check of a random page, while a second
+ * thread keeps the device reading. A failure names the seed and step.
+ */
+static void hunt_random(unsigned int seed, int steps)
+{
+	struct pool p = { 0 };
+	__u8 *busy = map(page);
+	pthread_t thr;
+	int step, i, bad = 0;
+
+	srand(seed);
+	p.base = map(POOL * page);
+	for (i = 0; i < POOL; i++)
+		p.val[i] = 0x5a;
+	keep_busy = 1;
+	if (pthread_create(&thr, NULL, busy_device, busy)) {
+		CHECK(0, "random: no second thread");
+		return;
+	}
+	for (step = 0; step < steps && !bad; step++) {
+		__u8 *pg;
+
+		i = rand() % POOL;
+		pg = p.base + i * page;
+		switch (rand() % 6) {
+		case 0:	/* write, making the page present and writable */
+			if (mprotect(pg, page, PROT_READ | PROT_WRITE))
+				break;
+			p.val[i] = 1 + rand() % 254;
+			memset(pg, p.val[i], page);
+			p.state[i] = P_RW;
+			break;
+		case 1:
+			if (!mprotect(pg, page, PROT_NONE) &&
+			    p.state[i] != P_ABSENT)
+				p.state[i] = P_NONE;
+			break;
+		case 2:
+			if (p.state[i] == P_ABSENT)
+				break;
+			if (!mprotect(pg, page, PROT_READ))
+				p.state[i] = P_RO;
+			break;
+		case 3:
+			if (!madvise(pg, page, MADV_DONTNEED))
+				p.state[i] = P_ABSENT;
+			break;
+		case 4:
+			munmap(pg, page);
+			if (mmap(pg, page, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+				 0) != pg) {
+				bad = 1;
+				break;
+			}
+			p.state[i] = P_ABSENT;
+			break;
+		default:	/* no change: the device's view must hold */
+			break;
+		}
+		bad |= pool_check(&p, rand() % POOL, seed, step) != 0;
+	}
+	keep_busy = 0;
+	pthread_join(thr, NULL);
+	CHECK(!bad, "random seed %u failed at step %d of %d", seed, step - 1,
+	      steps);
+	printf("hunt random: seed %u, %d steps, %s\n", seed, step,
+	       bad ? "FAILED" : "the device never saw a page the CPU had changed");
+	munmap(p.base, POOL * page);
+	munmap(busy, page);
+}
+
+/*
+ * -l N: N binds and unbinds of this process, each with a device compare of
+ * a page through the new bind (the moves-under-DMA test runs several).
+ */
+static int bind_loop(const char *dev, int n)
+{
+	__u8 *mem = map(page);
+	struct pdt_op op;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		fd = open(dev, O_RDWR);
+		if (fd < 0) {
+			printf("FAIL bind %d: %s\n", i, strerror(errno));
+			return 1;
+		}
+		if (run(&op, PDT_OP_COMPARE, mem, page, 0, 0x5a5a5a5a, 0) ||
+		    op.status != PDT_STATUS_DONE) {
+			printf("FAIL bind %d: compare status 0x%x\n", i,
+			       op.status);
+			close(fd);
+			return 1;
+		}
+		close(fd);
+	}
+	printf("%d binds, each with a byte-exact device compare\n", n);
+	return 0;
+}
+
 /* Without PASID the device uses the DMA domain: a user VA faults */
 static void test_no_pasid(void)
 {
@@ -336,10 +690,11 @@ static int btm_check(int keep_ptm)
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/pasid-dma-test0";
-	int btm = 0, keep_ptm = 0, disable = 0, c;
+	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
+	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "bd:nx")) != -1) {
+	while ((c = getopt(argc, argv, "bd:l:nr:s:x")) != -1) {
 		switch (c) {
 		case 'b':
 			btm = 1;
@@ -353,13 +708,25 @@ int main(int argc, char **argv)
 		case 'x':
 			disable = 1;
 			break;
+		case 'r':
+			seed = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			steps = atoi(optarg);
+			break;
+		case 'l':
+			loops = atoi(optarg);
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-b [-n] | -x] [-d DEV]\n",
+			fprintf(stderr,
+				"usage: %s [-b [-n] | -l N | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
 	}
 	page = sysconf(_SC_PAGESIZE);
+	if (loops)
+		return bind_loop(dev, loops);
 	fd = open(dev, O_RDWR);
 	if (fd < 0) {
 		printf("open %s (SVA bind): %s\n", dev, strerror(errno));
@@ -381,6 +748,15 @@ int main(int argc, char **argv)
 		test_fill_compare();
 		test_munmap_fault();
 		test_no_pasid();
+		hunt_mprotect_none();
+		hunt_mprotect_ro();
+		hunt_dontneed();
+		hunt_cow();
+		hunt_mremap();
+		hunt_exit(dev);
+		if (!seed)
+			seed = getpid() ^ (unsigned int)time(NULL);
+		hunt_random(seed, steps);
 		if (disable)
 			test_disable_refused();
 	}

@@ -139,7 +139,7 @@ t_ptm_clear() {
 	touch /tmp/stop-reader
 	wait
 	bad=$(grep -vc "^$ARG_md5\$" /tmp/sums)
-	echo "ptm=clear: $w; disk read $(wc -l </tmp/sums) times meanwhile, $bad bad"
+	show "ptm=clear: $w; disk read $(wc -l </tmp/sums) times meanwhile, $bad bad"
 	[ "$bad" = 0 ] || fail "$bad disk reads with a wrong checksum around the switch"
 	[ "$p" = clear ] || fail "ptm '$p'"
 	if ! btm_usable; then
