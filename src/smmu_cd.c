@@ -45,7 +45,10 @@ void smmu_encode_sva_cd(u64 cd[4], const struct smmu_sva_cd *params)
  * For an mm going away while a device may still issue DMA: the CD stays
  * valid with its ASID (so the SMMU reports translation faults rather than
  * bad-CD errors) but no longer walks the mm's tables, which are about to be
- * freed: EPD0 disables TTB0 walks and TTB0 is cleared. S and R are cleared
+ * freed: EPD0 disables TTB0 walks, and TTB0 and the other fields EPD0
+ * makes the SMMU ignore (T0SZ, TG0, IR0, OR0, SH0) are cleared, as in the
+ * driver's own faulting CD: 6.10+'s CD writer warns on a set bit that its
+ * used-bits mask calls ignored. S and R are cleared
  * too, so that a device still issuing DMA gets an abort at once instead of
  * a stall, and does not fill the event queue with a fault record per
  * transaction, as the stock driver does; where the SMMU forces stalls, CD.S
@@ -53,6 +56,8 @@ void smmu_encode_sva_cd(u64 cd[4], const struct smmu_sva_cd *params)
  */
 void smmu_cd_make_faulting(u64 cd[4], bool stall_force)
 {
+	cd[0] &= ~(SMMU_CD0_T0SZ | SMMU_CD0_TG0 | SMMU_CD0_IR0 | SMMU_CD0_OR0 |
+		   SMMU_CD0_SH0);
 	cd[0] |= SMMU_CD0_EPD0;
 	if (!stall_force)
 		cd[0] &= ~(SMMU_CD0_S | SMMU_CD0_R);

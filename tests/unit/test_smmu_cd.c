@@ -96,8 +96,11 @@ static void test_faulting_cd(void **state)
 	assert_int_equal(bits(cd[0], 31, 31), 1);	/* still V */
 	assert_int_equal(bits(cd[0], 63, 48), 0x2a5);	/* same ASID */
 	assert_int_equal(bits(cd[0], 45, 44), 0);	/* R, S: abort, unrecorded */
-	assert_int_equal(cd[0] & ~(1ULL << 14),
-			 orig[0] & ~(1ULL << 45 | 1ULL << 44));
+	/* T0SZ, TG0, IR0, OR0, SH0: ignored under EPD0, and cleared */
+	assert_int_not_equal(bits(orig[0], 13, 0), 0);
+	assert_int_equal(bits(cd[0], 13, 0), 0);
+	assert_int_equal(cd[0] & ~(1ULL << 14 | 0x3fffULL),
+			 orig[0] & ~(1ULL << 45 | 1ULL << 44 | 0x3fffULL));
 	assert_int_equal(bits(cd[1], 51, 4), 0);	/* no table left */
 	assert_int_equal(cd[2], orig[2]);
 	assert_int_equal(cd[3], orig[3]);
@@ -106,7 +109,9 @@ static void test_faulting_cd(void **state)
 		cd[i] = orig[i];
 	smmu_cd_make_faulting(cd, true);
 	assert_int_equal(bits(cd[0], 45, 44), 3);	/* R, S kept */
-	assert_int_equal(cd[0] & ~(1ULL << 14), orig[0]);
+	assert_int_equal(bits(cd[0], 13, 0), 0);
+	assert_int_equal(cd[0] & ~(1ULL << 14 | 0x3fffULL),
+			 orig[0] & ~0x3fffULL);
 	assert_int_equal(bits(cd[1], 51, 4), 0);
 }
 
