@@ -13,17 +13,9 @@
 # and at most one smmu_btm error line; a load that absorbed the fault
 # must unload. Then a normal load must work (a patched ops table or a
 # reserved ASID left behind would make it refuse).
-t_fault_inject_load() {
-	[ -w /proc/self/fail-nth ] || { echo "no /proc/self/fail-nth: skipped"; return 0; }
-	stride=25
-	[ "${ARG_full:-0}" = 1 ] && stride=1
-	# Sleeping allocations too (failslab skips them by default), and no
-	# stack dump per injected fault.
-	fs=/sys/kernel/debug/failslab
-	echo N >"$fs/ignore-gfp-wait"
-	echo 0 >"$fs/verbose"
-	echo 0 >/sys/kernel/debug/fail_function/verbose 2>/dev/null
-	echo "SMMUBTM-EXPECT allocfail begin fault-inject-load" >/dev/kmsg
+# Walk the load path's points from 1 by $stride; returns 1 at the first
+# point that left something behind (fail() says which).
+inject_walk() {
 	n=1 points=0 failed_loads=0 absorbed=0
 	while [ "$n" -le 5000 ]; do
 		before=$(dmesg | grep -c 'smmu_btm: ')
@@ -31,27 +23,45 @@ t_fault_inject_load() {
 		left=${out##*left=}
 		if [ "$left" != 0 ]; then
 			case "$out" in ret=0*) rmmod smmu_btm ;; esac
-			break
+			return 0
 		fi
 		points=$((points + 1))
 		case "$out" in
 		ret=0*)
 			absorbed=$((absorbed + 1))
-			rmmod smmu_btm || { fail "point $n: absorbed, then no unload"; return; }
+			rmmod smmu_btm || { fail "point $n: absorbed, then no unload"; return 1; }
 			;;
 		*)
 			failed_loads=$((failed_loads + 1))
-			[ ! -e /sys/module/smmu_btm ] || { fail "point $n: failed load left the module"; return; }
+			[ ! -e /sys/module/smmu_btm ] || { fail "point $n: failed load left the module"; return 1; }
 			errs=$(dmesg | grep 'smmu_btm: ' | tail -n +$((before + 1)) | grep -vc 'tainting\|test_btm_active')
-			[ "$errs" -le 1 ] || { fail "point $n: $errs lines: $(dmesg | grep 'smmu_btm: ' | tail -n "$errs" | tr '\n' '|')"; return; }
+			[ "$errs" -le 1 ] || { fail "point $n: $errs lines: $(dmesg | grep 'smmu_btm: ' | tail -n "$errs" | tr '\n' '|')"; return 1; }
 			;;
 		esac
-		[ -z "$(move_probes)" ] || { fail "point $n: kprobes left: $(move_probes)"; return; }
+		[ -z "$(move_probes)" ] || { fail "point $n: kprobes left: $(move_probes)"; return 1; }
 		n=$((n + stride))
 	done
+	fail "more than 5000 points on the load path"
+	return 1
+}
+
+t_fault_inject_load() {
+	[ -w /proc/self/fail-nth ] || { echo "no /proc/self/fail-nth: skipped"; return 0; }
+	stride=25
+	[ "${ARG_full:-0}" = 1 ] && stride=1
+	# Sleeping allocations too (failslab skips them by default), and no
+	# stack dump per injected fault; both put back however the walk ends.
+	fs=/sys/kernel/debug/failslab
+	echo N >"$fs/ignore-gfp-wait"
+	echo 0 >"$fs/verbose"
+	echo 0 >/sys/kernel/debug/fail_function/verbose 2>/dev/null
+	echo "SMMUBTM-EXPECT allocfail begin fault-inject-load" >/dev/kmsg
+	inject_walk
+	walked=$?
 	echo Y >"$fs/ignore-gfp-wait"
 	echo "SMMUBTM-EXPECT allocfail end fault-inject-load" >/dev/kmsg
-	show "FAULT-INJECTION load: $((n - stride)) points on the load path, $points injected (every ${stride}th), $failed_loads loads refused, $absorbed absorbed; all clean"
+	[ "$walked" = 0 ] || return
+	show "FAULT-INJECTION load: $((n - stride)) to $((n - 1)) points on the load path, $points injected (every ${stride}th), $failed_loads loads refused, $absorbed absorbed; all clean"
 	[ "$points" -gt 0 ] || fail "no fault was injected"
 	insmod /smmu_btm.ko test_btm_active=1 || { fail "the normal load after the injections failed"; return; }
 	[ "$(status_value smmu0.provider)" != "not installed" ] || fail "no provider after the injections"
