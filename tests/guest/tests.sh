@@ -124,22 +124,42 @@ t_status_btm_state() {
 }
 
 # ptm=clear switches only where BTM is usable. There it clears PTM through
-# the abort window while the disk is read and checksummed, the SMMU is
-# active, and unload leaves PTM 0 (the README's default); a second load
-# finds it so and uses it with nothing to switch; ptm=clear-restore sets it
-# to 1 again at unload.
+# the abort window, the SMMU is active, and unload leaves PTM 0 (the
+# README's default); a second load finds it so and uses it with nothing to
+# switch; ptm=clear-restore sets it to 1 again at unload. The disk is read
+# and checksummed before the switch and right after it, but is idle for
+# the window itself, as the README asks: DMA in the window is aborted, and
+# a device may take that as fatal (QEMU's virtio-blk, whose descriptor
+# fetch is aborted, marks itself broken and every later read hangs).
 t_ptm_clear() {
-	rm -f /tmp/stop-reader /tmp/sums
-	(while [ ! -e /tmp/stop-reader ]; do disk_md5 >>/tmp/sums; done) &
+	rm -f /tmp/stop-reader /tmp/sums /tmp/pause-reader /tmp/reader-paused
+	(while [ ! -e /tmp/stop-reader ]; do
+		if [ -e /tmp/pause-reader ]; then
+			touch /tmp/reader-paused
+			sleep 0.05
+			continue
+		fi
+		rm -f /tmp/reader-paused
+		disk_md5 >>/tmp/sums
+	done) &
+	while [ ! -s /tmp/sums ]; do sleep 0.1; done
+	touch /tmp/pause-reader
+	while [ ! -e /tmp/reader-paused ]; do sleep 0.05; done
+	reads_before=$(wc -l </tmp/sums)
 	insmod /smmu_btm.ko ptm=clear || fail "insmod ptm=clear failed"
+	rm -f /tmp/pause-reader
 	p=$(status_value ptm) s=$(status_value smmu0.btm_state) w=$(status_value smmu0.ptm_switch)
 	c=$(status_value smmu0.cr2) u=$(status_value smmu0.ptm_at_unload)
+	while [ "$(wc -l </tmp/sums)" -lt $((reads_before + 2)) ]; do sleep 0.1; done
+	touch /tmp/pause-reader
+	while [ ! -e /tmp/reader-paused ]; do sleep 0.05; done
 	rmmod smmu_btm || fail "rmmod failed"
 	after=$(live_cr2)
 	touch /tmp/stop-reader
 	wait
+	reads=$(wc -l </tmp/sums)
 	bad=$(grep -vc "^$ARG_md5\$" /tmp/sums)
-	show "ptm=clear: $w; disk read $(wc -l </tmp/sums) times meanwhile, $bad bad"
+	show "ptm=clear: $w; disk read $reads_before times before the switch and $((reads - reads_before)) after it, $bad bad"
 	[ "$bad" = 0 ] || fail "$bad disk reads with a wrong checksum around the switch"
 	[ "$p" = clear ] || fail "ptm '$p'"
 	if ! btm_usable; then
