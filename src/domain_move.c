@@ -89,11 +89,17 @@
  * can only be tried, never waited for; the stream tree's is never held
  * where the driver takes the ASID mutex. Either way the driver's CD writer
  * issues CMD_CFGI_CD and CMD_SYNC itself for each CD it changes.
+ *
+ * Its fallible steps are kept out of line and marked ALLOW_ERROR_INJECTION,
+ * so that a debug kernel's fail_function can fail each in turn (the guest
+ * test fault-inject-bind and fault-inject-move); elsewhere the mark is
+ * empty.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/bitfield.h>
+#include <linux/error-injection.h>
 #include <linux/iommu.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
@@ -620,7 +626,7 @@ static struct rcu_head *invs_rcu(void *invs)
  * copy of it for @b, in the driver's sort order: by SMMU, type, then ASID)
  * and after (the old entry's ASID changed to @b).
  */
-static int btm_move_build_invs(struct btm_move *m, u16 b)
+static noinline int btm_move_build_invs(struct btm_move *m, u16 b)
 {
 	void *old = rcu_dereference_protected(*domain_invs(m->smmu_domain),
 					      lockdep_is_held(drv.asid_lock));
@@ -653,6 +659,7 @@ static int btm_move_build_invs(struct btm_move *m, u16 b)
 	*(u32 *)BTM_AT(invs_entry(m->after, at), BTM_OFF_arm_smmu_inv__id) = b;
 	return 0;
 }
+ALLOW_ERROR_INJECTION(btm_move_build_invs, ERRNO);
 
 static void btm_move_free_unused_invs(struct btm_move *m, bool success)
 {
@@ -795,7 +802,7 @@ static void btm_move_write_masters(struct btm_move *m, void *copy)
  * live), then sends CMD_CFGI_CD for every master using the table and a
  * sync. To 6.6 the domain's one table; from 6.7 each master's.
  */
-static int btm_move_write_ctx_desc(struct btm_move *m, u16 asid)
+static noinline int btm_move_write_ctx_desc(struct btm_move *m, u16 asid)
 {
 	u64 copy[CD_MAX_BYTES / 8];
 
@@ -808,13 +815,14 @@ static int btm_move_write_ctx_desc(struct btm_move *m, u16 asid)
 	}
 	return drv.write_ctx_desc(m->smmu_domain, 0, copy);
 }
+ALLOW_ERROR_INJECTION(btm_move_write_ctx_desc, ERRNO);
 
 /*
  * 6.7, 6.8: after the rewrite, fail the move if some master of the SMMU
  * still has its CD 0 on the old ASID (one that left the domain's list
  * during the move, its detach not done): see the top of this file.
  */
-static int btm_move_check_masters(struct btm_move *m)
+static noinline int btm_move_check_masters(struct btm_move *m)
 {
 	struct mutex *streams_mutex = BTM_AT(m->smmu,
 				BTM_OFF_arm_smmu_device__streams_mutex);
@@ -840,8 +848,9 @@ static int btm_move_check_masters(struct btm_move *m)
 		atomic64_inc(&stat_busy);
 	return ret;
 }
+ALLOW_ERROR_INJECTION(btm_move_check_masters, ERRNO);
 
-static int btm_move_write_cd_asid(void *ctx, void *cd, u16 asid)
+static noinline int btm_move_write_cd_asid(void *ctx, void *cd, u16 asid)
 {
 	struct btm_move *m = ctx;
 	struct btm_cd_ref *ref = cd;
@@ -866,6 +875,7 @@ static int btm_move_write_cd_asid(void *ctx, void *cd, u16 asid)
 	drv.write_cd_entry(ref->master, ref->ssid, cdptr, (void *)target);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(btm_move_write_cd_asid, ERRNO);
 
 static bool btm_move_has_cd(struct btm_move *m, struct arm_smmu_master *master,
 			    u32 ssid)
@@ -884,8 +894,8 @@ static bool btm_move_has_cd(struct btm_move *m, struct arm_smmu_master *master,
  * the master's CD 0 and frees the master, and whose domain must then be the
  * moving one. Under the ASID mutex the group's can only be tried.
  */
-static int btm_move_hold_group(struct btm_move *m,
-			       struct arm_smmu_master *master)
+static noinline int btm_move_hold_group(struct btm_move *m,
+					struct arm_smmu_master *master)
 {
 	struct device *dev = *(struct device **)BTM_AT(master,
 					BTM_OFF_arm_smmu_master__dev);
@@ -911,6 +921,7 @@ static int btm_move_hold_group(struct btm_move *m,
 		return -EBUSY;
 	return 0;
 }
+ALLOW_ERROR_INJECTION(btm_move_hold_group, ERRNO);
 
 /* Let go of what btm_move_find_cds() took. */
 static void btm_move_put_cds(struct btm_move *m)
@@ -932,7 +943,7 @@ static void btm_move_put_cds(struct btm_move *m)
  * Every CD that references the domain, held until btm_move_put_cds(): see
  * the top of this file for what is found and why each part is held.
  */
-static int btm_move_find_cds(struct btm_move *m)
+static noinline int btm_move_find_cds(struct btm_move *m)
 {
 	struct list_head *head = BTM_AT(m->smmu_domain,
 				    BTM_OFF_arm_smmu_domain__devices);
@@ -990,6 +1001,7 @@ static int btm_move_find_cds(struct btm_move *m)
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(btm_move_find_cds, ERRNO);
 
 /*
  * The driver's CD writer has issued CMD_CFGI_CD and CMD_SYNC already, for
@@ -997,7 +1009,7 @@ static int btm_move_find_cds(struct btm_move *m)
  * configuration of the SMMU, for masters between their STE and the list;
  * 6.7 and 6.8 check that no master is left on the old ASID.
  */
-static int btm_move_cfgi_cd(void *ctx, void *cd)
+static noinline int btm_move_cfgi_cd(void *ctx, void *cd)
 {
 	struct btm_move *m = ctx;
 	struct smmu_cmd cmd;
@@ -1009,14 +1021,16 @@ static int btm_move_cfgi_cd(void *ctx, void *cd)
 	smmu_cmd_cfgi_all(&cmd);
 	return btm_cmdq_submit(m->smmu, &cmd, 1, true);
 }
+ALLOW_ERROR_INJECTION(btm_move_cfgi_cd, ERRNO);
 
 /* Every invalidation the move issues through the driver ends in a sync. */
-static int btm_move_sync(void *ctx)
+static noinline int btm_move_sync(void *ctx)
 {
 	return 0;
 }
+ALLOW_ERROR_INJECTION(btm_move_sync, ERRNO);
 
-static int btm_move_tlbi_asid(void *ctx, u16 asid)
+static noinline int btm_move_tlbi_asid(void *ctx, u16 asid)
 {
 	struct btm_move *m = ctx;
 
@@ -1027,9 +1041,10 @@ static int btm_move_tlbi_asid(void *ctx, u16 asid)
 		drv.tlb_inv_asid(m->smmu, asid);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(btm_move_tlbi_asid, ERRNO);
 
 /* The new ASID, from the driver's own xarray, stored there for the domain. */
-static int btm_move_claim_asid(void *ctx, u16 *asid)
+static noinline int btm_move_claim_asid(void *ctx, u16 *asid)
 {
 	struct btm_move *m = ctx;
 	u32 id;
@@ -1048,6 +1063,7 @@ static int btm_move_claim_asid(void *ctx, u16 *asid)
 	}
 	return ret;
 }
+ALLOW_ERROR_INJECTION(btm_move_claim_asid, ERRNO);
 
 static void btm_move_release_asid(void *ctx, u16 asid)
 {
@@ -1122,6 +1138,7 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 	*from = m.a;
 	return 0;
 }
+ALLOW_ERROR_INJECTION(btm_move_domain, ERRNO);
 
 /**
  * btm_move_domain_cds() - how many CDs a move of a domain would change now

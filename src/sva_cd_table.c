@@ -29,11 +29,17 @@
  * SVA mutex (the writer may allocate a leaf table). An SVA domain's list of
  * attachments is written under its attach_lock and cdt_lock, and read by
  * the notifier under RCU.
+ *
+ * Its fallible steps are kept out of line and marked ALLOW_ERROR_INJECTION,
+ * so that a debug kernel's fail_function can fail each in turn (the guest
+ * test fault-inject-bind and fault-inject-move); elsewhere the mark is
+ * empty.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitfield.h>
 #include <linux/device.h>
+#include <linux/error-injection.h>
 #include <linux/iommu.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
@@ -275,6 +281,7 @@ out:
 	mutex_unlock(&cdt_lock);
 	return ret;
 }
+ALLOW_ERROR_INJECTION(btm_cdt_attach, ERRNO);
 
 /**
  * btm_cdt_detach() - take an SVA domain's CD off a device's PASID

@@ -17,10 +17,16 @@
  * freed tables, and the ASID is invalidated explicitly: an exiting mm's
  * pages are unmapped without broadcast TLBIs. The domain itself is freed
  * after the notifier's SRCU grace period, once no callback can run.
+ *
+ * Its fallible steps are kept out of line and marked ALLOW_ERROR_INJECTION,
+ * so that a debug kernel's fail_function can fail each in turn (the guest
+ * test fault-inject-bind and fault-inject-move); elsewhere the mark is
+ * empty.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/error-injection.h>
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/percpu.h>
@@ -327,6 +333,7 @@ int btm_sva_notifier_register(struct btm_sva *sva)
 	sva->mn.ops = &sva_mn_ops;
 	return mmu_notifier_register(&sva->mn, sva->mm);
 }
+ALLOW_ERROR_INJECTION(btm_sva_notifier_register, ERRNO);
 
 /**
  * btm_sva_notifier_put() - stop invalidating for an SVA domain, free it

@@ -37,10 +37,16 @@
  * not fit the SMMU, the domain gets a private ASID as the stock driver
  * gives, and is counted. Each live SVA domain holds a reference on this
  * module, so it cannot be unloaded under them.
+ *
+ * Its fallible steps are kept out of line and marked ALLOW_ERROR_INJECTION,
+ * so that a debug kernel's fail_function can fail each in turn (the guest
+ * test fault-inject-bind and fault-inject-move); elsewhere the mark is
+ * empty.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
+#include <linux/error-injection.h>
 #include <linux/iommu.h>
 #include <linux/kmemleak.h>
 #include <linux/lockdep.h>
@@ -224,8 +230,8 @@ static enum asid_table_entry table_lookup(u16 asid,
  * that hold it already; reserved when free; or taken from one of the
  * driver's stage-1 DMA domains, which is moved away first.
  */
-static int sva_take_cpu_asid(struct btm_provider *p, struct btm_sva *sva,
-			     u16 cpu)
+static noinline int sva_take_cpu_asid(struct btm_provider *p,
+				      struct btm_sva *sva, u16 cpu)
 {
 	struct iommu_domain *holder;
 	enum asid_table_entry entry;
@@ -264,6 +270,7 @@ static int sva_take_cpu_asid(struct btm_provider *p, struct btm_sva *sva,
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(sva_take_cpu_asid, ERRNO);
 
 /*
  * Give @sva its ASID on @p's SMMU: its mm's CPU ASID @cpu (0: none pinned)
@@ -394,7 +401,8 @@ static bool master_stalls(void *master)
  * driver's own SVA CD sets CD.S where the master's stall_enabled says so,
  * which a stall-forced SMMU sets for every master.
  */
-static int btm_sva_build_cd(struct btm_sva *sva, bool stall, __le64 *cd)
+static noinline int btm_sva_build_cd(struct btm_sva *sva, bool stall,
+				     __le64 *cd)
 {
 	struct smmu_sva_cd params;
 	u64 words[4];
@@ -411,14 +419,15 @@ static int btm_sva_build_cd(struct btm_sva *sva, bool stall, __le64 *cd)
 		cd[i] = cpu_to_le64(words[i]);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(btm_sva_build_cd, ERRNO);
 
 /*
  * Give @sva, a domain of @p for @mm, its ASID (the mm's CPU ASID where it
  * can) and its notifier; list it when @list (6.2 to 6.9 list a domain from
  * its allocation on).
  */
-static int sva_setup(struct btm_provider *p, struct btm_sva *sva,
-		     struct mm_struct *mm, bool list)
+static noinline int sva_setup(struct btm_provider *p, struct btm_sva *sva,
+			      struct mm_struct *mm, bool list)
 {
 	struct mutex *asid_lock = btm_move_asid_lock();
 	struct smmu_sva_cd params;
@@ -467,6 +476,7 @@ static int sva_setup(struct btm_provider *p, struct btm_sva *sva,
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(sva_setup, ERRNO);
 
 static struct btm_provider *provider_of_dev(struct device *dev)
 {

@@ -9,6 +9,7 @@
 #include <asm/sysreg.h>
 
 struct btm_provider;
+struct dentry;
 struct device;
 struct mm_struct;
 
@@ -26,6 +27,7 @@ void check(const char *name, bool ok, const char *fmt, ...);
 void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep,
 		 bool race);
 void ktest_moves_exit(void);
+void ktest_move_file(struct dentry *dir);
 void ktest_bench(unsigned int moves);
 void ktest_bench_bind(struct mm_struct *mm, unsigned int binds);
 struct btm_provider *ktest_provider(struct device **dev);

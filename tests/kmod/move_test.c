@@ -10,12 +10,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/kallsyms.h>
 #include <linux/iommu.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/xarray.h>
@@ -706,6 +708,88 @@ void ktest_bench_bind(struct mm_struct *mm, unsigned int binds)
 	kvfree(doms);
 	teardown(hooked, installed);
 	pci_dev_put(pdev);
+}
+
+/*
+ * The debugfs file "move", with the provider left installed: a write moves
+ * the disk's DMA domain once and returns the move's error, so that the
+ * guest's fault-injection walk can fail each step of one move in turn; a
+ * read tells what a failed move must not leave behind, and the domain's
+ * ASID, which must stay in the driver's table for the domain.
+ */
+static ssize_t move_write(struct file *file, const char __user *ubuf,
+			  size_t len, loff_t *ppos)
+{
+	struct iommu_domain *domain;
+	struct pci_dev *pdev;
+	u16 from, to;
+	int ret;
+
+	pdev = provider_installed ? find_disk() : NULL;
+	if (!pdev)
+		return -ENODEV;
+	domain = iommu_get_domain_for_dev(&pdev->dev);
+	mutex_lock(btm_move_asid_lock());
+	ret = btm_move_domain(&provider.aa, domain, ASID_MOVE_FREE, NULL,
+			      &from, &to);
+	mutex_unlock(btm_move_asid_lock());
+	pci_dev_put(pdev);
+	return ret ?: len;
+}
+
+static int move_show(struct seq_file *m, void *unused)
+{
+	struct btm_move_stats stats;
+	struct iommu_domain *domain;
+	struct asid_counts counts;
+	struct pci_dev *pdev;
+	unsigned int driver;
+	bool owned;
+	u16 asid;
+	int ret;
+
+	pdev = provider_installed ? find_disk() : NULL;
+	if (!pdev)
+		return -ENODEV;
+	domain = iommu_get_domain_for_dev(&pdev->dev);
+	mutex_lock(btm_move_asid_lock());
+	ret = btm_move_domain_asid(domain, &asid);
+	owned = !ret && xa_load(btm_move_asid_xa(), asid);
+	driver = driver_asid_count(btm_move_asid_xa());
+	asid_alloc_counts(&provider.aa, &counts);
+	mutex_unlock(btm_move_asid_lock());
+	pci_dev_put(pdev);
+	btm_move_read_stats(&stats);
+	seq_printf(m, "driver_asids %u private %u pinned %u moving %u arrays %ld armed %d owned %d\n",
+		   driver, counts.nr_private, counts.nr_pinned,
+		   counts.nr_moving, stats.arrays, stats.armed, owned);
+	seq_printf(m, "asid %u moves %llu undone %llu\n", asid, stats.moves,
+		   stats.undone);
+	return 0;
+}
+
+static int move_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, move_show, NULL);
+}
+
+/* By hand: DEFINE_SHOW_STORE_ATTRIBUTE() came with 6.7. */
+static const struct file_operations move_fops = {
+	.owner = THIS_MODULE,
+	.open = move_open,
+	.read = seq_read,
+	.write = move_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/**
+ * ktest_move_file() - create the debugfs file "move" in @dir
+ * @dir: the test module's debugfs folder
+ */
+void ktest_move_file(struct dentry *dir)
+{
+	debugfs_create_file("move", 0600, dir, NULL, &move_fops);
 }
 
 /**

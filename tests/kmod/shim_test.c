@@ -243,6 +243,7 @@ int ktest_shim_init(void)
 		return PTR_ERR(shim_dir);
 	debugfs_create_file("sva", 0600, shim_dir, NULL, &sva_fops);
 	debugfs_create_file("provider", 0400, shim_dir, NULL, &provider_fops);
+	ktest_move_file(shim_dir);
 	return 0;
 }
 
