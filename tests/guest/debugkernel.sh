@@ -124,7 +124,12 @@ t_fault_inject_load() {
 	walked=$?
 	inject_end fault-inject-load
 	[ "$walked" = 0 ] || return
-	show "FAULT-INJECTION load: $((n - stride)) to $((n - 1)) points on the load path, $points injected (every ${stride}th), $refused loads refused, $absorbed absorbed; all clean"
+	if [ "$stride" = 1 ]; then
+		walked="$points of $points points on the load path injected"
+	else
+		walked="$((n - stride)) to $((n - 1)) points on the load path, $points injected (every ${stride}th)"
+	fi
+	show "FAULT-INJECTION load: $walked, $refused loads refused, $absorbed absorbed; all clean"
 	[ "$points" -gt 0 ] || fail "no fault was injected"
 	insmod /smmu_btm.ko test_btm_active=1 || { fail "the normal load after the injections failed"; return; }
 	[ "$(status_value smmu0.provider)" != "not installed" ] || fail "no provider after the injections"
