@@ -4,6 +4,7 @@
  *
  *   pdt-test [-x] [-d /dev/pasid-dma-test0]     the data-path tests
  *   pdt-test -b [-d DEV] [-n]                   broadcast TLBI check
+ *   pdt-test -l N [-m MOVEFILE] [-d DEV]        N binds, each checked
  *
  * The data-path tests bind the process (open), then have the device read,
  * write, fill and compare its memory through the PASID, byte-exact, across
@@ -11,8 +12,10 @@
  * and check that the device's next access faults exactly there; and check
  * that the same access without PASID faults; then hunts stale
  * translations: after mprotect to none and to read-only, madvise
- * (MADV_DONTNEED), fork with a copy-on-write in the parent and mremap, the
- * device's next access must fault or reach the page as it now is. -x also
+ * (MADV_DONTNEED), fork with a copy-on-write in the parent, mremap, and
+ * the split and collapse of transparent huge pages and a page's migration
+ * to the other NUMA node (where the guest has two), the device's next
+ * access must fault or reach the page as it now is. -x also
  * checks that SVA cannot be disabled while bound. The last line is
  * "N passed, M failed"; the exit status is 0 only without failures.
  *
@@ -33,7 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -412,6 +417,199 @@ static void hunt_mremap(void)
 	munmap(dst, page);
 }
 
+#ifndef MPOL_MF_MOVE
+#define MPOL_MF_MOVE	(1 << 1)
+#endif
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
+
+/* The kernel's THP size, or 0 when it has none or one too big to try. */
+static size_t thp_size(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+			"r");
+	unsigned long size = 0;
+
+	if (f) {
+		if (fscanf(f, "%lu", &size) != 1)
+			size = 0;
+		fclose(f);
+	}
+	/* 64K pages make it 512 MiB: more than the guest can spare. */
+	return size <= (32ul << 20) ? size : 0;
+}
+
+/* kB of this process's anonymous memory in huge pages. */
+static long anon_huge_kb(void)
+{
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+	char line[128];
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* @size bytes at a multiple of @size, mapped (not touched). */
+static __u8 *map_aligned(size_t size, void **base)
+{
+	__u8 *p = mmap(NULL, 2 * size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
+	*base = p;
+	return (__u8 *)(((uintptr_t)p + size - 1) & ~(uintptr_t)(size - 1));
+}
+
+/*
+ * A huge page the device has read through (the SMMU may hold one block
+ * entry for it) is split: one page of it made PROT_NONE, another dropped
+ * (MADV_DONTNEED). The device must fault on both and still read the rest.
+ */
+static void hunt_thp_split(void)
+{
+	size_t size = thp_size();
+	long kb0 = anon_huge_kb();
+	struct pdt_op op;
+	void *base;
+	__u8 *mem;
+
+	if (!size || kb0 < 0) {
+		printf("hunt thp-split: no transparent huge pages of at most 32 MiB here: skipped\n");
+		return;
+	}
+	mem = map_aligned(size, &base);
+	madvise(mem, size, MADV_HUGEPAGE);
+	memset(mem, 0x5a, size);
+	if (anon_huge_kb() - kb0 < (long)(size >> 10)) {
+		printf("hunt thp-split: the kernel gave no huge page: skipped\n");
+		munmap(base, 2 * size);
+		return;
+	}
+	if (warm(mem, size, 0x5a5a5a5a) == 0 &&
+	    !mprotect(mem + size / 2, page, PROT_NONE) &&
+	    !madvise(mem + size / 4, page, MADV_DONTNEED)) {
+		if (!run(&op, PDT_OP_COMPARE, mem + size / 2, page, 0,
+			 0x5a5a5a5a, 0)) {
+			CHECK(op.status & PDT_STATUS_FAULT,
+			      "THP split, PROT_NONE page: the device still read it (status 0x%x)",
+			      op.status);
+			printf("hunt thp-split: protected page: device %s\n",
+			       seen(&op));
+		}
+		if (!run(&op, PDT_OP_COMPARE, mem + size / 4, page, 0,
+			 0x5a5a5a5a, 0)) {
+			CHECK(op.status != PDT_STATUS_DONE,
+			      "THP split, dropped page: the device still read the old page");
+			printf("hunt thp-split: dropped page: device %s\n",
+			       seen(&op));
+		}
+		if (!run(&op, PDT_OP_COMPARE, mem + size / 2 + page,
+			 size / 2 - page, 0, 0x5a5a5a5a, 0)) {
+			CHECK(op.status == PDT_STATUS_DONE,
+			      "THP split: the device cannot read the rest (status 0x%x)",
+			      op.status);
+			printf("hunt thp-split: the rest: device %s\n",
+			       seen(&op));
+		}
+	}
+	munmap(base, 2 * size);
+}
+
+/*
+ * Small pages the device has read through are collapsed into a huge page
+ * (MADV_COLLAPSE copies them and frees the old ones); the CPU then writes
+ * the huge page, and the device must read what it wrote.
+ */
+static void hunt_thp_collapse(void)
+{
+	size_t size = thp_size();
+	struct pdt_op op;
+	long kb0;
+	void *base;
+	__u8 *mem;
+
+	if (!size) {
+		printf("hunt thp-collapse: no transparent huge pages of at most 32 MiB here: skipped\n");
+		return;
+	}
+	mem = map_aligned(size, &base);
+	madvise(mem, size, MADV_NOHUGEPAGE);
+	memset(mem, 0x5a, size);
+	if (warm(mem, size, 0x5a5a5a5a)) {
+		munmap(base, 2 * size);
+		return;
+	}
+	kb0 = anon_huge_kb();
+	madvise(mem, size, MADV_HUGEPAGE);
+	errno = 0;
+	if (madvise(mem, size, MADV_COLLAPSE) ||
+	    anon_huge_kb() - kb0 < (long)(size >> 10)) {
+		printf("hunt thp-collapse: MADV_COLLAPSE: %s: skipped\n",
+		       errno ? strerror(errno) : "no huge page");
+		munmap(base, 2 * size);
+		return;
+	}
+	memset(mem, 0x77, size);
+	if (!run(&op, PDT_OP_COMPARE, mem, size, 0, 0x77777777, 0)) {
+		CHECK(op.status == PDT_STATUS_DONE,
+		      "THP collapse: the device read the old small pages (status 0x%x at %#llx)",
+		      op.status, (unsigned long long)op.fault_addr);
+		printf("hunt thp-collapse: device %s\n",
+		       op.status == PDT_STATUS_DONE ? "read the huge page" :
+						      seen(&op));
+	}
+	munmap(base, 2 * size);
+}
+
+/*
+ * Page migration: a page the device has read is moved to the other NUMA
+ * node (move_pages), and the CPU then writes the new page; the device
+ * must read what it wrote, never the old page.
+ */
+static void hunt_move_pages(void)
+{
+	__u8 *mem = map(page);
+	int node = -1, to, status = -1;
+	struct pdt_op op;
+	void *addr = mem;
+
+	if (access("/sys/devices/system/node/node1", F_OK) ||
+	    syscall(SYS_move_pages, 0, 1, &addr, NULL, &node, 0) ||
+	    node < 0) {
+		printf("hunt move-pages: one NUMA node only: skipped\n");
+		munmap(mem, page);
+		return;
+	}
+	to = !node;
+	if (warm(mem, page, 0x5a5a5a5a) == 0 &&
+	    !syscall(SYS_move_pages, 0, 1, &addr, &to, &status,
+		     MPOL_MF_MOVE)) {
+		CHECK(status == to, "move_pages: the page stayed on node %d",
+		      status);
+		memset(mem, 0x77, page);
+		if (!run(&op, PDT_OP_COMPARE, mem, page, 0, 0x77777777, 0)) {
+			CHECK(op.status == PDT_STATUS_DONE,
+			      "move_pages: the device read the old page (status 0x%x)",
+			      op.status);
+			printf("hunt move-pages: node %d to %d; device %s\n",
+			       node, status,
+			       op.status == PDT_STATUS_DONE ? "read the new page" :
+							      seen(&op));
+		}
+	}
+	munmap(mem, page);
+}
+
 /*
  * A child binds itself, has the device touch its memory and exits without
  * closing: its mm goes before its file, so the bind outlives the mm for a
@@ -573,14 +771,42 @@ static void hunt_random(unsigned int seed, int steps)
  * -l N: N binds and unbinds of this process, each with a device compare of
  * a page through the new bind (the moves-under-DMA test runs several).
  */
-static int bind_loop(const char *dev, int n)
+static int bind_loop(const char *dev, int n, const char *move)
 {
 	__u8 *mem = map(page);
+	int i, lock = -1, mine = 0;
 	struct pdt_op op;
-	int i;
 
+	/*
+	 * With @move (the test module's file "move"), each bind is made with
+	 * the disk's DMA domain on this process's CPU ASID, which the bind
+	 * must then move away; a lock keeps the other processes from moving
+	 * it on in between, not from their DMA.
+	 */
+	if (move) {
+		lock = open("/tmp/pdt-move.lock", O_RDWR | O_CREAT, 0600);
+		if (lock < 0) {
+			perror("/tmp/pdt-move.lock");
+			return 2;
+		}
+	}
 	for (i = 0; i < n; i++) {
+		if (move) {
+			int m;
+
+			flock(lock, LOCK_EX);
+			m = open(move, O_WRONLY);
+			if (m >= 0 && write(m, "mine", 4) == 4)
+				mine++;
+			else
+				printf("bind %d: the domain was not put on this ASID: %s\n",
+				       i, strerror(errno));
+			if (m >= 0)
+				close(m);
+		}
 		fd = open(dev, O_RDWR);
+		if (move)
+			flock(lock, LOCK_UN);
 		if (fd < 0) {
 			printf("FAIL bind %d: %s\n", i, strerror(errno));
 			return 1;
@@ -594,7 +820,8 @@ static int bind_loop(const char *dev, int n)
 		}
 		close(fd);
 	}
-	printf("%d binds, each with a byte-exact device compare\n", n);
+	printf("%d binds, each with a byte-exact device compare; %d made with the disk's domain on this process's ASID\n",
+	       n, mine);
 	return 0;
 }
 
@@ -689,12 +916,12 @@ static int btm_check(int keep_ptm)
 
 int main(int argc, char **argv)
 {
-	const char *dev = "/dev/pasid-dma-test0";
+	const char *dev = "/dev/pasid-dma-test0", *move = NULL;
 	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
 	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "bd:l:nr:s:x")) != -1) {
+	while ((c = getopt(argc, argv, "bd:l:m:nr:s:x")) != -1) {
 		switch (c) {
 		case 'b':
 			btm = 1;
@@ -717,16 +944,19 @@ int main(int argc, char **argv)
 		case 'l':
 			loops = atoi(optarg);
 			break;
+		case 'm':
+			move = optarg;
+			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-b [-n] | -l N | [-x] [-r SEED [-s N]]] [-d DEV]\n",
+				"usage: %s [-b [-n] | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
 	}
 	page = sysconf(_SC_PAGESIZE);
 	if (loops)
-		return bind_loop(dev, loops);
+		return bind_loop(dev, loops, move);
 	fd = open(dev, O_RDWR);
 	if (fd < 0) {
 		printf("open %s (SVA bind): %s\n", dev, strerror(errno));
@@ -753,6 +983,9 @@ int main(int argc, char **argv)
 		hunt_dontneed();
 		hunt_cow();
 		hunt_mremap();
+		hunt_thp_split();
+		hunt_thp_collapse();
+		hunt_move_pages();
 		hunt_exit(dev);
 		if (!seed)
 			seed = getpid() ^ (unsigned int)time(NULL);
