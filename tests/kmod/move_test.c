@@ -20,6 +20,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include <asm/sysreg.h>
 
@@ -119,8 +121,8 @@ static void move_many(struct asid_alloc *aa, struct iommu_domain *domain,
 }
 
 /*
- * Put @domain on @cpu_asid: every other free ASID of the driver's xarray is
- * reserved for one move, which then has no other to take. An SVA domain
+ * Put @domain on @cpu_asid: every free ASID below it in the driver's xarray
+ * is reserved for one move, which takes the lowest free one. An SVA domain
  * for the mm that owns that CPU ASID then meets it there.
  */
 static int put_on_asid(struct asid_alloc *aa, struct iommu_domain *domain,
@@ -138,9 +140,7 @@ static int put_on_asid(struct asid_alloc *aa, struct iommu_domain *domain,
 	mutex_lock(btm_move_asid_lock());
 	if (xa_load(xa, cpu_asid) || asid_kind_of(aa, cpu_asid) != ASID_FREE)
 		ret = -EBUSY;
-	for (asid = 1; !ret && asid < aa->nr; asid++) {
-		if (asid == cpu_asid)
-			continue;
+	for (asid = 1; !ret && asid < cpu_asid; asid++) {
 		ret = xa_insert(xa, asid, NULL, GFP_KERNEL);
 		if (!ret)
 			__set_bit(asid, blocked);
@@ -149,13 +149,11 @@ static int put_on_asid(struct asid_alloc *aa, struct iommu_domain *domain,
 	}
 	if (!ret)
 		ret = btm_move_domain(aa, domain, ASID_MOVE_FREE, NULL, &from, &to);
-	for (asid = 1; asid < aa->nr; asid++)
+	for (asid = 1; asid < cpu_asid; asid++)
 		if (test_bit(asid, blocked))
 			xa_release(xa, asid);
 	mutex_unlock(btm_move_asid_lock());
 	bitmap_free(blocked);
-	check("conflict-made", !ret && to == cpu_asid,
-	      "error %d, domain on %u, CPU ASID %u", ret, to, cpu_asid);
 	return ret ?: to == cpu_asid ? 0 : -EIO;
 }
 
@@ -521,9 +519,15 @@ void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep,
 		/* Under LPA2 there is no SVA domain to meet the conflict. */
 		if (!(read_sysreg(tcr_el1) & KTEST_TCR_DS))
 			sva_two_domains(&pdev->dev, mm, cpu_asid);
-		if (!(read_sysreg(tcr_el1) & KTEST_TCR_DS) &&
-		    !put_on_asid(&provider.aa, domain, cpu_asid))
-			sva_domain(&provider, &pdev->dev, mm, cpu_asid, domain);
+		if (!(read_sysreg(tcr_el1) & KTEST_TCR_DS)) {
+			ret = put_on_asid(&provider.aa, domain, cpu_asid);
+			check("conflict-made", !ret,
+			      "error %d putting the domain on CPU ASID %u",
+			      ret, cpu_asid);
+			if (!ret)
+				sva_domain(&provider, &pdev->dev, mm, cpu_asid,
+					   domain);
+		}
 		btm_sva_unpin_asid(mm);
 	}
 
@@ -711,28 +715,41 @@ void ktest_bench_bind(struct mm_struct *mm, unsigned int binds)
 }
 
 /*
- * The debugfs file "move", with the provider left installed: a write moves
- * the disk's DMA domain once and returns the move's error, so that the
- * guest's fault-injection walk can fail each step of one move in turn; a
- * read tells what a failed move must not leave behind, and the domain's
- * ASID, which must stay in the driver's table for the domain.
+ * The debugfs file "move", with the provider left installed. Writing "1"
+ * moves the disk's DMA domain once and returns the move's error, so that
+ * the guest's fault-injection walk can fail each step of one move in turn.
+ * Writing "mine" puts the domain on the writer's CPU ASID, so that the
+ * writer's next SVA bind must move it away again while the disk is in use
+ * (the moves-under-DMA test). A read tells what a failed move must not
+ * leave behind, and the domain's ASID, which must stay in the driver's
+ * table for the domain.
  */
 static ssize_t move_write(struct file *file, const char __user *ubuf,
 			  size_t len, loff_t *ppos)
 {
 	struct iommu_domain *domain;
 	struct pci_dev *pdev;
-	u16 from, to;
+	char text[8] = "";
+	u16 from, to, cpu;
 	int ret;
 
+	if (copy_from_user(text, ubuf, min(len, sizeof(text) - 1)))
+		return -EFAULT;
 	pdev = provider_installed ? find_disk() : NULL;
 	if (!pdev)
 		return -ENODEV;
 	domain = iommu_get_domain_for_dev(&pdev->dev);
-	mutex_lock(btm_move_asid_lock());
-	ret = btm_move_domain(&provider.aa, domain, ASID_MOVE_FREE, NULL,
-			      &from, &to);
-	mutex_unlock(btm_move_asid_lock());
+	if (sysfs_streq(text, "mine")) {
+		cpu = btm_sva_pin_asid(current->mm);
+		ret = cpu ? put_on_asid(&provider.aa, domain, cpu) : -EINVAL;
+		if (cpu)
+			btm_sva_unpin_asid(current->mm);
+	} else {
+		mutex_lock(btm_move_asid_lock());
+		ret = btm_move_domain(&provider.aa, domain, ASID_MOVE_FREE,
+				      NULL, &from, &to);
+		mutex_unlock(btm_move_asid_lock());
+	}
 	pci_dev_put(pdev);
 	return ret ?: len;
 }

@@ -216,9 +216,11 @@ static int provider_show(struct seq_file *m, void *unused)
 	if (!p)
 		return -ENODEV;
 	btm_provider_counts(p, &c);
-	seq_printf(m, "domains %d released %d seen %llu tlbi %llu sync %llu flushes %llu flush_cmds %llu\n",
+	seq_printf(m, "domains %d released %d seen %llu tlbi %llu sync %llu flushes %llu flush_cmds %llu moved %d shared %d fallbacks %d\n",
 		   atomic_read(&p->domains), atomic_read(&p->released), c.seen,
-		   c.tlbi, c.sync, c.flushes, c.flush_cmds);
+		   c.tlbi, c.sync, c.flushes, c.flush_cmds,
+		   atomic_read(&p->moved), atomic_read(&p->shared),
+		   atomic_read(&p->fallbacks));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(provider);
