@@ -803,8 +803,27 @@ t_bench_bind() {
 	dmesg | sed -n 's/.*smmu_btm_ktest: BENCH /SMMUBTM-BENCH /p'
 }
 
+# make bench: how long DMA stays aborted while ptm=clear switches PTM off,
+# as the module times it from GBPA.ABORT set to GBPA restored: 20 loads
+# with ptm=clear-restore (each unload sets PTM again, untimed), the disks
+# idle as the README asks.
+t_bench_ptm() {
+	n0=$(dmesg | grep -c 'SMMU_CR2.PTM cleared')
+	for i in $(seq 20); do
+		insmod /smmu_btm.ko ptm=clear-restore || { fail "load $i failed"; return; }
+		rmmod smmu_btm || { fail "unload $i failed"; return; }
+	done
+	dmesg | grep 'SMMU_CR2.PTM cleared' | tail -n +$((n0 + 1)) |
+		sed -n 's/.* in \([0-9]*\) us.*/\1/p' | sort -n >/tmp/ptm-us
+	n=$(wc -l </tmp/ptm-us)
+	[ "$n" = 20 ] || { fail "$n switches timed, not 20"; return; }
+	echo "SMMUBTM-BENCH ptm-window n=$n median_us=$(awk 'NR == 10 || NR == 11 { s += $1 } END { print s / 2 }' /tmp/ptm-us) max_us=$(tail -n 1 /tmp/ptm-us) min_us=$(head -n 1 /tmp/ptm-us)"
+}
+
 run_bench() {
-	if [ "$ARG_bench" = bind ]; then
+	if [ "$ARG_bench" = ptm ]; then
+		run_test bench-ptm t_bench_ptm
+	elif [ "$ARG_bench" = bind ]; then
 		run_test bench-bind t_bench_bind
 	elif [ "$ARG_bench" = notifier ]; then
 		run_test bench-notifier t_bench_notifier
