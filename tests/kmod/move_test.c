@@ -761,8 +761,8 @@ static int move_show(struct seq_file *m, void *unused)
 	struct asid_counts counts;
 	struct pci_dev *pdev;
 	unsigned int driver;
+	u16 asid = 0;
 	bool owned;
-	u16 asid;
 	int ret;
 
 	pdev = provider_installed ? find_disk() : NULL;
