@@ -659,6 +659,7 @@ static noinline int btm_move_build_invs(struct btm_move *m, u16 b)
 	*(u32 *)BTM_AT(invs_entry(m->after, at), BTM_OFF_arm_smmu_inv__id) = b;
 	return 0;
 }
+
 ALLOW_ERROR_INJECTION(btm_move_build_invs, ERRNO);
 
 static void btm_move_free_unused_invs(struct btm_move *m, bool success)
@@ -815,6 +816,7 @@ static noinline int btm_move_write_ctx_desc(struct btm_move *m, u16 asid)
 	}
 	return drv.write_ctx_desc(m->smmu_domain, 0, copy);
 }
+
 ALLOW_ERROR_INJECTION(btm_move_write_ctx_desc, ERRNO);
 
 /*
@@ -848,6 +850,7 @@ static noinline int btm_move_check_masters(struct btm_move *m)
 		atomic64_inc(&stat_busy);
 	return ret;
 }
+
 ALLOW_ERROR_INJECTION(btm_move_check_masters, ERRNO);
 
 static noinline int btm_move_write_cd_asid(void *ctx, void *cd, u16 asid)
@@ -875,6 +878,7 @@ static noinline int btm_move_write_cd_asid(void *ctx, void *cd, u16 asid)
 	drv.write_cd_entry(ref->master, ref->ssid, cdptr, (void *)target);
 	return 0;
 }
+
 ALLOW_ERROR_INJECTION(btm_move_write_cd_asid, ERRNO);
 
 static bool btm_move_has_cd(struct btm_move *m, struct arm_smmu_master *master,
@@ -921,6 +925,7 @@ static noinline int btm_move_hold_group(struct btm_move *m,
 		return -EBUSY;
 	return 0;
 }
+
 ALLOW_ERROR_INJECTION(btm_move_hold_group, ERRNO);
 
 /* Let go of what btm_move_find_cds() took. */
@@ -1001,6 +1006,7 @@ static noinline int btm_move_find_cds(struct btm_move *m)
 	}
 	return 0;
 }
+
 ALLOW_ERROR_INJECTION(btm_move_find_cds, ERRNO);
 
 /*
@@ -1021,6 +1027,7 @@ static noinline int btm_move_cfgi_cd(void *ctx, void *cd)
 	smmu_cmd_cfgi_all(&cmd);
 	return btm_cmdq_submit(m->smmu, &cmd, 1, true);
 }
+
 ALLOW_ERROR_INJECTION(btm_move_cfgi_cd, ERRNO);
 
 /* Every invalidation the move issues through the driver ends in a sync. */
@@ -1028,6 +1035,7 @@ static noinline int btm_move_sync(void *ctx)
 {
 	return 0;
 }
+
 ALLOW_ERROR_INJECTION(btm_move_sync, ERRNO);
 
 static noinline int btm_move_tlbi_asid(void *ctx, u16 asid)
@@ -1041,6 +1049,7 @@ static noinline int btm_move_tlbi_asid(void *ctx, u16 asid)
 		drv.tlb_inv_asid(m->smmu, asid);
 	return 0;
 }
+
 ALLOW_ERROR_INJECTION(btm_move_tlbi_asid, ERRNO);
 
 /* The new ASID, from the driver's own xarray, stored there for the domain. */
@@ -1063,6 +1072,7 @@ static noinline int btm_move_claim_asid(void *ctx, u16 *asid)
 	}
 	return ret;
 }
+
 ALLOW_ERROR_INJECTION(btm_move_claim_asid, ERRNO);
 
 static void btm_move_release_asid(void *ctx, u16 asid)
@@ -1138,6 +1148,7 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 	*from = m.a;
 	return 0;
 }
+
 ALLOW_ERROR_INJECTION(btm_move_domain, ERRNO);
 
 /**

@@ -281,6 +281,7 @@ out:
 	mutex_unlock(&cdt_lock);
 	return ret;
 }
+
 ALLOW_ERROR_INJECTION(btm_cdt_attach, ERRNO);
 
 /**

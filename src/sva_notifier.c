@@ -333,6 +333,7 @@ int btm_sva_notifier_register(struct btm_sva *sva)
 	sva->mn.ops = &sva_mn_ops;
 	return mmu_notifier_register(&sva->mn, sva->mm);
 }
+
 ALLOW_ERROR_INJECTION(btm_sva_notifier_register, ERRNO);
 
 /**

@@ -270,6 +270,7 @@ static noinline int sva_take_cpu_asid(struct btm_provider *p,
 	}
 	return 0;
 }
+
 ALLOW_ERROR_INJECTION(sva_take_cpu_asid, ERRNO);
 
 /*
@@ -419,6 +420,7 @@ static noinline int btm_sva_build_cd(struct btm_sva *sva, bool stall,
 		cd[i] = cpu_to_le64(words[i]);
 	return 0;
 }
+
 ALLOW_ERROR_INJECTION(btm_sva_build_cd, ERRNO);
 
 /*
@@ -476,6 +478,7 @@ static noinline int sva_setup(struct btm_provider *p, struct btm_sva *sva,
 	}
 	return 0;
 }
+
 ALLOW_ERROR_INJECTION(sva_setup, ERRNO);
 
 static struct btm_provider *provider_of_dev(struct device *dev)
