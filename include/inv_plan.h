@@ -97,6 +97,7 @@ void inv_batch_init(struct inv_batch *b, const struct inv_smmu *s,
 		    inv_submit_fn submit, void *ctx, struct inv_counts *counts);
 int inv_batch_sync(struct inv_batch *b);
 u64 inv_range_size(const struct inv_smmu *s, u64 start, u64 end);
+u64 inv_plan_avoided(const struct inv_smmu *s, u64 start, u64 size);
 void inv_plan_tlbi(struct inv_batch *b, const struct inv_smmu *s, u16 asid,
 		   bool broadcast, u64 start, u64 size);
 void inv_plan_atc(struct inv_batch *b, u32 sid, u32 ssid, u64 start,

@@ -148,6 +148,20 @@ static u64 plan_tlbi(struct inv_batch *b, const struct inv_smmu *s, u16 asid,
 }
 
 /**
+ * inv_plan_avoided() - what broadcast maintenance saves one invalidation
+ * @s: the SMMU
+ * @start: first address
+ * @size: from inv_range_size(); 0 for the whole ASID
+ *
+ * Return: the commands the stock path would send for the range: its TLBIs
+ * and the CMD_SYNC after them.
+ */
+u64 inv_plan_avoided(const struct inv_smmu *s, u64 start, u64 size)
+{
+	return plan_tlbi(NULL, s, 0, start, size) + 1;
+}
+
+/**
  * inv_plan_tlbi() - the SMMU TLB part of one invalidation
  * @b: the batch; synced at the end when anything was sent
  * @s: the SMMU
@@ -165,8 +179,7 @@ void inv_plan_tlbi(struct inv_batch *b, const struct inv_smmu *s, u16 asid,
 
 	b->counts->seen++;
 	if (broadcast) {
-		/* The TLBIs and the CMD_SYNC that would follow them. */
-		b->counts->avoided += plan_tlbi(NULL, s, asid, start, size) + 1;
+		b->counts->avoided += inv_plan_avoided(s, start, size);
 		return;
 	}
 	n = plan_tlbi(b, s, asid, start, size);

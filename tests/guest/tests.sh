@@ -792,7 +792,76 @@ t_bench_notifier() {
 			print line
 		}' /tmp/bench
 	done
+	profile_notifier
 	rmmod smmu_btm_ktest
+}
+
+# make bench: where the notifier's time goes, from the function graph
+# tracer: tlbloop's 1-page loop in each SVA mode with the graph of the
+# notifier callbacks traced, then per function its calls, its mean time
+# and its mean self time (less its traced callees). The tracer's own cost
+# is in every figure, so they rank the parts; the ratios above measure.
+profile_notifier() {
+	t=/sys/kernel/tracing
+	[ -e $t/trace ] || mount -t tracefs nodev $t 2>/dev/null
+	if ! echo function_graph >$t/current_tracer 2>/dev/null; then
+		echo "SMMUBTM-BENCH notifier profile: no function_graph tracer here"
+		return
+	fi
+	echo 1 >$t/options/funcgraph-tail
+	# Interrupts taken inside a callback would count as its time.
+	echo 0 >$t/options/funcgraph-irqs
+	echo 8192 >$t/buffer_size_kb
+	for m in bare stock btm; do
+		echo 'sva_mn_invalidate bare_invalidate' >$t/set_graph_function
+		: >$t/trace
+		echo 1 >$t/tracing_on
+		tlbloop "$m" 300 1 >/dev/null || fail "tlbloop $m failed under the tracer"
+		echo 0 >$t/tracing_on
+		awk -v mode="$m" '
+		function dur(    i) {
+			for (i = 1; i < NF; i++)
+				if ($(i + 1) == "us" && $i ~ /^[0-9.]+$/)
+					return $i
+			return -1
+		}
+		function name(s) {
+			sub(/^.*\| */, "", s)
+			sub(/^} \/\* /, "", s)
+			sub(/ \*\/.*$/, "", s)
+			sub(/ \[.*$/, "", s)
+			sub(/\(.*$/, "", s)
+			return s
+		}
+		/\|/ {
+			d = dur()
+			f = name($0)
+			if ($0 ~ /\) \{ *$/) {
+				depth++
+				kids[depth] = 0
+				next
+			}
+			if (d < 0)
+				next
+			if ($0 ~ /\| *} /) {
+				self[f] += d - kids[depth]
+				depth--
+			} else {
+				self[f] += d
+			}
+			total[f] += d
+			calls[f]++
+			if (depth > 0)
+				kids[depth] += d
+		}
+		END {
+			for (f in calls)
+				if (calls[f] >= 100)
+					printf "%.2f SMMUBTM-BENCH notifier profile mode=%s fn=%s calls=%d mean_us=%.2f self_us=%.2f\n", self[f] / calls[f], mode, f, calls[f], total[f] / calls[f], self[f] / calls[f]
+		}' $t/trace | sort -rn | cut -d' ' -f2-
+	done
+	echo nop >$t/current_tracer
+	: >$t/set_graph_function
 }
 
 # make bench: the cost of an SVA domain's allocation (a bind) with the

@@ -200,6 +200,34 @@ static void test_broadcast_avoids(void **state)
 }
 
 /*
+ * The notifier's fast path counts with inv_plan_avoided() alone: the same
+ * figure the plan counts, for single pages, ranges, whole ASIDs, with and
+ * without range TLBIs.
+ */
+static void test_avoided_alone(void **state)
+{
+	static const u64 sizes[] = { 0, 4096, 2 * 4096, 17 * 4096, 0x200000 };
+	const struct inv_smmu *smmus[] = { &va4k, &ril4k };
+	struct inv_counts c;
+	struct inv_batch b;
+	unsigned int i, j;
+
+	(void)state;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
+			memset(&c, 0, sizeof(c));
+			inv_batch_init(&b, smmus[i], log_submit, NULL, &c);
+			inv_plan_tlbi(&b, smmus[i], 9, true, 0x7000, sizes[j]);
+			assert_int_equal(inv_plan_avoided(smmus[i], 0x7000,
+							  sizes[j]),
+					 c.avoided);
+		}
+	assert_int_equal(inv_plan_avoided(&va4k, 0x7000, 0), 2);
+	assert_int_equal(inv_plan_avoided(&va4k, 0x7000, 3 * 4096), 4);
+	assert_int_equal(qlog.calls, 0);
+}
+
+/*
  * ATC: after the TLBIs' sync, one command per ATS stream, then a sync of
  * their own; under BTM only the latter half.
  */
@@ -306,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup(test_stock_asid, reset),
 		cmocka_unit_test_setup(test_range_tiles, reset),
 		cmocka_unit_test_setup(test_broadcast_avoids, reset),
+		cmocka_unit_test_setup(test_avoided_alone, reset),
 		cmocka_unit_test_setup(test_atc_order, reset),
 		cmocka_unit_test_setup(test_batches, reset),
 		cmocka_unit_test_setup(test_error_kept, reset),
