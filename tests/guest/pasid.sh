@@ -50,6 +50,20 @@ t_pasid_dma_stock() {
 	dmesg | grep -q 'event 0x10 received' || fail "no SMMU translation fault was logged for the munmap"
 }
 
+# pdt-test -c: the bind's CD, read as the SMMU fetches it; the first call
+# saves it as the oracle, a later one compares with it (see pdt-test.c).
+cd_oracle() { # WHO
+	out=$(pdt-test -c /tmp/cd-oracle)
+	echo "$out" | sed 's/^/pdt-test: /'
+	echo "$out" | grep -E '^cd|^FAIL' | while read -r line; do
+		show "$1: $line"
+	done
+	case "$out" in
+	*" passed, 0 failed") ;;
+	*) fail "$1: the bind's CD: $(echo "$out" | tail -n 1)" ;;
+	esac
+}
+
 # smmu-btm's SVA path, PTM cleared through the abort window: the bind goes
 # through the provider (on the mm's CPU ASID), and a munmap's next device
 # access faults although smmu-btm sent no TLBI: the SMMU dropped its entry
@@ -57,11 +71,17 @@ t_pasid_dma_stock() {
 # ignored) the device must still read the old page: the control's expected
 # result, and a failure of the run if it ever does not.
 t_pasid_dma_btm() {
+	# The oracle: the CD the driver's own SVA path makes for a bind.
+	rm -f /tmp/cd-oracle
+	insmod /pasid_dma_test.ko || { fail "the PASID DMA test driver did not load"; return; }
+	cd_oracle "cd of the driver's own bind"
+	rmmod pasid_dma_test
 	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
 	state=$(status_value smmu0.btm_state)
 	set -- $(status_value smmu0.invalidations)
 	seen0=$2 tlbi0=$4 sync0=$8
 	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
+	cd_oracle "cd of smmu-btm's bind"
 	pdt
 	bind_cycles 8 125
 	rmmod pasid_dma_test

@@ -5,6 +5,7 @@
  *   pdt-test [-x] [-d /dev/pasid-dma-test0]     the data-path tests
  *   pdt-test -b [-d DEV] [-n]                   broadcast TLBI check
  *   pdt-test -l N [-m MOVEFILE] [-d DEV]        N binds, each checked
+ *   pdt-test -c CDFILE [-d DEV]                 the bind's CD, its oracle
  *
  * The data-path tests bind the process (open), then have the device read,
  * write, fill and compare its memory through the PASID, byte-exact, across
@@ -18,6 +19,15 @@
  * access must fault or reach the page as it now is. -x also
  * checks that SVA cannot be disabled while bound. The last line is
  * "N passed, M failed"; the exit status is 0 only without failures.
+ *
+ * The CD check (root) reads the CD the SMMU fetches for the bind, walked
+ * from the SMMU's stream table base as the SMMU walks it: valid, AArch64,
+ * on the process's page tables (TTB0) and its CPU ASID with ASET 0 where
+ * it is smmu-btm's. The first run saves the CD in CDFILE (the driver's own
+ * SVA path: the oracle); a later run, smmu-btm's, must equal it in every
+ * field but the process's own (TTB0, ASID) and ASET: the driver shares
+ * the CPU's ASID with ASET 0 up to 6.9 and gives SVA a private ASID with
+ * ASET 1 from 6.10, where smmu-btm's must be the CPU's with ASET 0.
  *
  * The broadcast check (module parameter debug_btm=1, root) clears
  * SMMU_CR2.PTM (unless -n), has the device read one page twice, issues a
@@ -914,15 +924,85 @@ static int btm_check(int keep_ptm)
 	return 0;
 }
 
+#define CD0_V		(1ULL << 31)
+#define CD0_AA64	(1ULL << 41)
+#define CD0_ASET	(1ULL << 47)
+#define CD0_ASID(w)	((unsigned int)((w) >> 48))
+#define CD0_OWN		(0xffffULL << 48 | CD0_ASET)
+#define CD1_TTB0	(((1ULL << 52) - 1) & ~0xfULL)
+
+/* See the header: the bind's CD, checked, saved or compared with CDFILE. */
+static int cd_check(const char *file)
+{
+	struct pdt_cd cd = { 0 };
+	unsigned long long want[8];
+	unsigned int i, diff = 0;
+	FILE *f;
+
+	if (ioctl(fd, PDT_IOC_CD, &cd)) {
+		CHECK(0, "PDT_IOC_CD: %s", strerror(errno));
+		return -1;
+	}
+	printf("cd: sid %u pasid %u ste0 %#llx cd %#llx %#llx %#llx %#llx; CPU ASID %u, pgd %#llx\n",
+	       cd.sid, cd.pasid, (unsigned long long)cd.ste0,
+	       (unsigned long long)cd.cd[0], (unsigned long long)cd.cd[1],
+	       (unsigned long long)cd.cd[2], (unsigned long long)cd.cd[3],
+	       cd.asid, (unsigned long long)cd.pgd);
+	CHECK((cd.cd[0] & CD0_V) && (cd.cd[0] & CD0_AA64),
+	      "CD word 0 %#llx: not a valid AArch64 CD",
+	      (unsigned long long)cd.cd[0]);
+	CHECK((cd.cd[1] & CD1_TTB0) == cd.pgd,
+	      "CD TTB0 %#llx is not the process's page tables %#llx",
+	      (unsigned long long)(cd.cd[1] & CD1_TTB0),
+	      (unsigned long long)cd.pgd);
+	f = fopen(file, "r");
+	if (!f) {
+		f = fopen(file, "w");
+		if (!f)
+			return -1;
+		for (i = 0; i < 8; i++)
+			fprintf(f, "%#llx\n", (unsigned long long)cd.cd[i]);
+		fclose(f);
+		printf("cd: saved as the oracle in %s\n", file);
+		return 0;
+	}
+	for (i = 0; i < 8; i++)
+		if (fscanf(f, "%llx", &want[i]) != 1)
+			break;
+	fclose(f);
+	CHECK(i == 8, "%s: %u words, not 8", file, i);
+	if (i != 8)
+		return -1;
+	CHECK(CD0_ASID(cd.cd[0]) == cd.asid && !(cd.cd[0] & CD0_ASET),
+	      "CD ASID %u ASET %d: not the CPU's ASID %u with ASET 0",
+	      CD0_ASID(cd.cd[0]), !!(cd.cd[0] & CD0_ASET), cd.asid);
+	diff |= ((cd.cd[0] ^ want[0]) & ~CD0_OWN) ? 1 : 0;
+	diff |= ((cd.cd[1] ^ want[1]) & ~CD1_TTB0) ? 2 : 0;
+	for (i = 2; i < 8; i++)
+		diff |= cd.cd[i] != want[i] ? 1u << i : 0;
+	CHECK(!diff,
+	      "CD words differing from the driver's beyond TTB0, ASID and ASET: mask %#x (ours %#llx %#llx %#llx, the driver's %#llx %#llx %#llx)",
+	      diff, (unsigned long long)cd.cd[0],
+	      (unsigned long long)cd.cd[1], (unsigned long long)cd.cd[3],
+	      want[0], want[1], want[3]);
+	if (!diff)
+		printf("cd-oracle: equal to the driver's own CD but for TTB0 and ASID (the process's) and ASET (%d, the driver's %d)\n",
+		       !!(cd.cd[0] & CD0_ASET), !!(want[0] & CD0_ASET));
+	return diff ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *dev = "/dev/pasid-dma-test0", *move = NULL;
+	const char *dev = "/dev/pasid-dma-test0", *move = NULL, *cdfile = NULL;
 	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
 	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "bd:l:m:nr:s:x")) != -1) {
+	while ((c = getopt(argc, argv, "bc:d:l:m:nr:s:x")) != -1) {
 		switch (c) {
+		case 'c':
+			cdfile = optarg;
+			break;
 		case 'b':
 			btm = 1;
 			break;
@@ -949,7 +1029,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-b [-n] | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
+				"usage: %s [-b [-n] | -c CDFILE | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
@@ -972,6 +1052,8 @@ int main(int argc, char **argv)
 
 	if (btm) {
 		btm_check(keep_ptm);
+	} else if (cdfile) {
+		cd_check(cdfile);
 	} else {
 		test_read();
 		test_write();

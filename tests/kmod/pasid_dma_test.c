@@ -66,7 +66,7 @@
 #define PDT_ID_VALUE		0x414d4450	/* "PDMA" */
 #define PDT_PASID_VALID		BIT(31)
 
-/* SMMUv3 registers for the debug PTM write (IHI 0070 6.3) */
+/* SMMUv3 registers for the debug PTM write and CD walk (IHI 0070 6.3) */
 #define SMMU_CR0		0x20
 #define SMMU_CR0_SMMUEN		BIT(0)
 #define SMMU_CR0ACK		0x24
@@ -76,6 +76,17 @@
 #define SMMU_GBPA_ABORT		BIT(20)
 #define SMMU_GBPA_UPDATE	BIT(31)
 #define SMMU_POLL_US		100000
+#define SMMU_STRTAB_BASE	0x80
+#define SMMU_STRTAB_BASE_CFG	0x88
+#define SMMU_STRTAB_CFG_2LVL(c)	(((c) >> 16 & 3) == 1)
+#define SMMU_STRTAB_CFG_SPLIT(c) ((c) >> 6 & 0x1f)
+#define SMMU_TABLE_ADDR		GENMASK_ULL(51, 6)
+#define SMMU_STE0_V		BIT_ULL(0)
+#define SMMU_STE0_S1FMT(w)	((w) >> 4 & 3)
+#define SMMU_STE0_S1CDMAX(w)	((w) >> 59)
+#define SMMU_CD_L1_V		BIT_ULL(0)
+#define SMMU_CD_L1_L2PTR	GENMASK_ULL(51, 12)
+#define SMMU_CD_BYTES		64
 
 static bool debug_btm;
 module_param(debug_btm, bool, 0444);
@@ -221,26 +232,33 @@ static void pdt_dbg_tlbi(struct pdt_tlbi *t)
  * master of that SMMU has its DMA aborted meanwhile: only for idle test
  * machines.
  */
+/* The first 4 KiB of registers of @dev's SMMU, mapped, and where they are. */
+static void __iomem *pdt_smmu_regs(struct device *dev, struct resource **res)
+{
+	struct iommu_device *iommu;
+
+	iommu = dev->iommu ? dev->iommu->iommu_dev : NULL;
+	if (!iommu || !iommu->dev || !iommu->dev->parent ||
+	    !dev_is_platform(iommu->dev->parent))
+		return IOMEM_ERR_PTR(-ENODEV);
+	*res = platform_get_resource(to_platform_device(iommu->dev->parent),
+				     IORESOURCE_MEM, 0);
+	if (!*res)
+		return IOMEM_ERR_PTR(-ENODEV);
+	return ioremap((*res)->start, SZ_4K) ?: IOMEM_ERR_PTR(-ENOMEM);
+}
+
 static int pdt_dbg_set_ptm(struct pdt_dev *pdt, u32 ptm)
 {
 	struct device *dev = &pdt->pdev->dev;
-	struct iommu_device *iommu;
 	struct resource *res;
 	void __iomem *base;
 	u32 gbpa, cr0, cr2, val;
 	int err;
 
-	iommu = dev->iommu ? dev->iommu->iommu_dev : NULL;
-	if (!iommu || !iommu->dev || !iommu->dev->parent ||
-	    !dev_is_platform(iommu->dev->parent))
-		return -ENODEV;
-	res = platform_get_resource(to_platform_device(iommu->dev->parent),
-				    IORESOURCE_MEM, 0);
-	if (!res)
-		return -ENODEV;
-	base = ioremap(res->start, SZ_4K);
-	if (!base)
-		return -ENOMEM;
+	base = pdt_smmu_regs(dev, &res);
+	if (IS_ERR(base))
+		return PTR_ERR(base);
 
 	gbpa = readl(base + SMMU_GBPA);
 	cr0 = readl(base + SMMU_CR0);
@@ -272,11 +290,91 @@ out:
 	return err;
 }
 
+/* @n little-endian words of table memory at @phys, into @words. */
+static int pdt_read_table(phys_addr_t phys, u64 *words, unsigned int n)
+{
+	__le64 *p = memremap(phys, n * sizeof(*p), MEMREMAP_WB);
+	unsigned int i;
+
+	if (!p)
+		return -EFAULT;
+	for (i = 0; i < n; i++)
+		words[i] = le64_to_cpu(READ_ONCE(p[i]));
+	memunmap(p);
+	return 0;
+}
+
+/*
+ * Tests: the CD the SMMU fetches for @pf's PASID, found as the SMMU finds
+ * it (IHI 0070 3.3, 5.2, 5.4): SMMU_STRTAB_BASE and its format, the
+ * device's STE, then its CD table, linear or two-level. Nothing of the
+ * IOMMU driver's own structures is read, so the CD is checked as the
+ * hardware uses it.
+ */
+static int pdt_dbg_cd(struct pdt_file *pf, struct pdt_cd *out)
+{
+	struct device *dev = &pf->pdt->pdev->dev;
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
+	unsigned int split, leaf;
+	struct resource *res;
+	void __iomem *base;
+	u64 strtab, cfg, l1, ste0;
+	phys_addr_t at;
+	int err;
+
+	if (!fwspec || !fwspec->num_ids)
+		return -ENODEV;
+	base = pdt_smmu_regs(dev, &res);
+	if (IS_ERR(base))
+		return PTR_ERR(base);
+	strtab = readq(base + SMMU_STRTAB_BASE) & SMMU_TABLE_ADDR;
+	cfg = readl(base + SMMU_STRTAB_BASE_CFG);
+	iounmap(base);
+
+	out->sid = fwspec->ids[0];
+	out->pasid = pf->pasid;
+	out->asid = ASID(pf->mm);
+	out->pgd = virt_to_phys(pf->mm->pgd);
+	at = strtab + (u64)out->sid * SMMU_CD_BYTES;
+	if (SMMU_STRTAB_CFG_2LVL(cfg)) {
+		split = SMMU_STRTAB_CFG_SPLIT(cfg);
+		err = pdt_read_table(strtab + (out->sid >> split) * 8, &l1, 1);
+		if (err)
+			return err;
+		if (!(l1 & SMMU_TABLE_ADDR))
+			return -ENOENT;
+		at = (l1 & SMMU_TABLE_ADDR) +
+		     (u64)(out->sid & (BIT(split) - 1)) * SMMU_CD_BYTES;
+	}
+	err = pdt_read_table(at, &ste0, 1);
+	if (err)
+		return err;
+	out->ste0 = ste0;
+	if (!(ste0 & SMMU_STE0_V) || !SMMU_STE0_S1CDMAX(ste0))
+		return -ENOENT;
+	at = ste0 & SMMU_TABLE_ADDR;
+	if (SMMU_STE0_S1FMT(ste0)) {
+		/* Leaf tables of 4 KiB (S1Fmt 1) or 64 KiB (2) of CDs. */
+		leaf = SMMU_STE0_S1FMT(ste0) == 1 ? 6 : 10;
+		err = pdt_read_table(at + (out->pasid >> leaf) * 8, &l1, 1);
+		if (err)
+			return err;
+		if (!(l1 & SMMU_CD_L1_V))
+			return -ENOENT;
+		at = (l1 & SMMU_CD_L1_L2PTR) +
+		     (u64)(out->pasid & (BIT(leaf) - 1)) * SMMU_CD_BYTES;
+	} else {
+		at += (u64)out->pasid * SMMU_CD_BYTES;
+	}
+	return pdt_read_table(at, out->cd, ARRAY_SIZE(out->cd));
+}
+
 static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pdt_file *pf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 	struct pdt_info info = {};
+	struct pdt_cd cd = {};
 	struct pdt_tlbi tlbi;
 	struct pdt_op op;
 	u32 ptm;
@@ -320,6 +418,13 @@ static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		err = pdt_dbg_set_ptm(pf->pdt, ptm);
 		mutex_unlock(&pf->pdt->lock);
 		return err;
+	case PDT_IOC_CD:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		err = pdt_dbg_cd(pf, &cd);
+		if (err)
+			return err;
+		return copy_to_user(uarg, &cd, sizeof(cd)) ? -EFAULT : 0;
 	default:
 		return -ENOTTY;
 	}

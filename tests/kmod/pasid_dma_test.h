@@ -110,4 +110,31 @@ struct pdt_tlbi {
  */
 #define PDT_IOC_DISABLE_SVA	_IO(PDT_IOC_MAGIC, 4)
 
+/**
+ * struct pdt_cd - the context descriptor the SMMU fetches for this bind
+ * @ste0: word 0 of the device's stream table entry
+ * @cd: the CD of the file's PASID, as 64-bit words
+ * @pgd: physical address of the caller's page tables (its TTBR0)
+ * @asid: the caller's CPU ASID
+ * @sid: the device's StreamID
+ * @pasid: the file's PASID
+ * @reserved: zero
+ */
+struct pdt_cd {
+	__u64 ste0;
+	__u64 cd[8];
+	__u64 pgd;
+	__u32 asid;
+	__u32 sid;
+	__u32 pasid;
+	__u32 reserved;
+};
+
+/*
+ * Tests: read the CD of this file's PASID the way the SMMU finds it, from
+ * SMMU_STRTAB_BASE through the device's STE and CD table, not through the
+ * IOMMU driver's structures. Root only; reads only.
+ */
+#define PDT_IOC_CD		_IOR(PDT_IOC_MAGIC, 5, struct pdt_cd)
+
 #endif /* PASID_DMA_TEST_H */
