@@ -15,6 +15,7 @@
 #include <linux/device.h>
 #include <linux/io.h>
 #include <linux/iommu.h>
+#include <linux/list_sort.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
@@ -144,6 +145,16 @@ static int smmu_read_regs(struct btm_smmu *smmu)
 	return 0;
 }
 
+/* By register base: see smmu_btm_discover(). */
+static int base_order(void *priv, const struct list_head *a,
+		      const struct list_head *b)
+{
+	phys_addr_t x = list_entry(a, struct btm_smmu, node)->base;
+	phys_addr_t y = list_entry(b, struct btm_smmu, node)->base;
+
+	return x < y ? -1 : x > y;
+}
+
 /**
  * smmu_btm_discover() - find every arm-smmu-v3 instance with client devices
  * @smmus: empty list, filled with one struct btm_smmu per instance
@@ -151,7 +162,8 @@ static int smmu_read_regs(struct btm_smmu *smmu)
  * Walks the PCI and platform buses, visiting each iommu group once, and
  * collects the distinct arm-smmu-v3 iommu_devices behind the members. An
  * SMMU that translates for no device the core has probed is not found: the
- * iommu core offers no other route to it that the module may take.
+ * iommu core offers no other route to it that the module may take. The
+ * list is in order of register base, numbered so.
  *
  * Return: 0 with @smmus filled (possibly empty), or a negative errno with
  * @smmus empty.
@@ -181,9 +193,20 @@ int smmu_btm_discover(struct list_head *smmus)
 			pr_err("%s: cannot read the SMMU's ID registers (%d)\n",
 			       dev_name(smmu->hwdev), ret);
 	}
-	if (ret)
+	if (ret) {
 		smmu_btm_forget(smmus);
-	return ret;
+		return ret;
+	}
+	/*
+	 * smmuN is the Nth by register base, not by the order the buses were
+	 * walked in, which follows the host bridges' probe order: the same
+	 * SMMU keeps its name at every load and boot.
+	 */
+	list_sort(NULL, smmus, base_order);
+	disc.count = 0;
+	list_for_each_entry(smmu, smmus, node)
+		smmu->index = disc.count++;
+	return 0;
 }
 
 /**

@@ -6,6 +6,7 @@
  *   pdt-test -b [-d DEV] [-n]                   broadcast TLBI check
  *   pdt-test -l N [-m MOVEFILE] [-d DEV]        N binds, each checked
  *   pdt-test -c CDFILE [-d DEV]                 the bind's CD, its oracle
+ *   pdt-test -2 DEV2 [-w WAITFILE] [-d DEV]     one process, two devices
  *
  * The data-path tests bind the process (open), then have the device read,
  * write, fill and compare its memory through the PASID, byte-exact, across
@@ -28,6 +29,13 @@
  * field but the process's own (TTB0, ASID) and ASET: the driver shares
  * the CPU's ASID with ASET 0 up to 6.9 and gives SVA a private ASID with
  * ASET 1 from 6.10, where smmu-btm's must be the CPU's with ASET 0.
+ *
+ * The two-device check binds the process through DEV and DEV2 (behind two
+ * SMMUs): both read its memory and then fault after a munmap and an
+ * mprotect to none. DEV is then unbound (WAITFILE, when given, is created
+ * then, and the test goes on once it is removed, so that the caller can
+ * read each SMMU's counters in between); DEV2 must still fault after
+ * CPU-side changes, its CD still on the CPU's ASID, which stays pinned.
  *
  * The broadcast check (module parameter debug_btm=1, root) clears
  * SMMU_CR2.PTM (unless -n), has the device read one page twice, issues a
@@ -991,15 +999,113 @@ static int cd_check(const char *file)
 	return diff ? -1 : 0;
 }
 
+/*
+ * Each of the @n devices @fds reads fresh memory; then, after a munmap of
+ * one page and an mprotect to none of another, each must fault on both.
+ */
+static void fault_check(const int *fds, int n, const char *phase)
+{
+	__u8 *mem = map(4 * page), *hole = mem + 2 * page;
+	__u32 same = 0x5a5a5a5a;
+	struct pdt_op op;
+	int i, save = fd, bad = failed;
+
+	for (i = 0; i < n; i++) {
+		fd = fds[i];
+		if (run(&op, PDT_OP_COMPARE, mem, 4 * page, 0, same, 0))
+			failed++;
+		else
+			CHECK(op.status == PDT_STATUS_DONE,
+			      "%s, device %d: before the changes: status 0x%x",
+			      phase, i, op.status);
+	}
+	munmap(hole, page);
+	mprotect(mem, page, PROT_NONE);
+	for (i = 0; i < n; i++) {
+		fd = fds[i];
+		if (run(&op, PDT_OP_COMPARE, mem + page, 2 * page, 0, same, 0))
+			failed++;
+		else
+			CHECK(op.status == (PDT_STATUS_DONE | PDT_STATUS_FAULT) &&
+			      op.fault_addr == (uintptr_t)hole,
+			      "%s, device %d: after munmap: status 0x%x at 0x%llx (hole %p)",
+			      phase, i, op.status,
+			      (unsigned long long)op.fault_addr, hole);
+		if (run(&op, PDT_OP_COMPARE, mem, page, 0, same, 0))
+			failed++;
+		else
+			CHECK(op.status == (PDT_STATUS_DONE | PDT_STATUS_FAULT) &&
+			      op.done_bytes == 0,
+			      "%s, device %d: after mprotect to none: status 0x%x, %u bytes read",
+			      phase, i, op.status, op.done_bytes);
+	}
+	munmap(mem, 4 * page);
+	fd = save;
+	if (failed == bad)
+		printf("two: %s: %d device(s) read the memory, then faulted after a munmap and after an mprotect to none\n",
+		       phase, n);
+}
+
+/* See the header: one process bound through two devices. */
+static int two_devices(const char *dev, const char *dev2, const char *wait)
+{
+	struct pdt_info info[2];
+	struct pdt_cd cd = { 0 };
+	int fds[2], i;
+	FILE *f;
+
+	fds[0] = fd;
+	fds[1] = open(dev2, O_RDWR);
+	if (fds[1] < 0) {
+		CHECK(0, "open %s (SVA bind): %s", dev2, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < 2; i++)
+		if (ioctl(fds[i], PDT_IOC_INFO, &info[i]))
+			return -1;
+	printf("two: bound through %s (PASID %u) and %s (PASID %u), CPU ASID %u\n",
+	       dev, info[0].pasid, dev2, info[1].pasid, info[1].asid);
+	fault_check(fds, 2, "both bound");
+	close(fds[0]);
+	fd = fds[1];
+	if (wait) {
+		f = fopen(wait, "w");
+		if (f)
+			fclose(f);
+		while (!access(wait, F_OK))
+			usleep(10000);
+	}
+	fault_check(&fds[1], 1, "the first unbound");
+	if (ioctl(fd, PDT_IOC_CD, &cd)) {
+		CHECK(0, "PDT_IOC_CD: %s", strerror(errno));
+		return -1;
+	}
+	CHECK(CD0_ASID(cd.cd[0]) == cd.asid && !(cd.cd[0] & CD0_ASET) &&
+	      cd.pinned >= 1,
+	      "the first unbound: the second's CD ASID %u ASET %d, CPU ASID %u pinned %u times",
+	      CD0_ASID(cd.cd[0]), !!(cd.cd[0] & CD0_ASET), cd.asid,
+	      cd.pinned);
+	printf("two: the first unbound: the second's CD on ASID %u, the CPU's, pinned %u time(s)\n",
+	       CD0_ASID(cd.cd[0]), cd.pinned);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/pasid-dma-test0", *move = NULL, *cdfile = NULL;
+	const char *dev2 = NULL, *wait = NULL;
 	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
 	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "bc:d:l:m:nr:s:x")) != -1) {
+	while ((c = getopt(argc, argv, "2:bc:d:l:m:nr:s:w:x")) != -1) {
 		switch (c) {
+		case '2':
+			dev2 = optarg;
+			break;
+		case 'w':
+			wait = optarg;
+			break;
 		case 'c':
 			cdfile = optarg;
 			break;
@@ -1029,7 +1135,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-b [-n] | -c CDFILE | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
+				"usage: %s [-b [-n] | -c CDFILE | -2 DEV2 [-w WAITFILE] | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1054,6 +1160,9 @@ int main(int argc, char **argv)
 		btm_check(keep_ptm);
 	} else if (cdfile) {
 		cd_check(cdfile);
+	} else if (dev2) {
+		if (two_devices(dev, dev2, wait))
+			failed++;
 	} else {
 		test_read();
 		test_write();

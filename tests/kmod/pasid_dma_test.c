@@ -335,6 +335,7 @@ static int pdt_dbg_cd(struct pdt_file *pf, struct pdt_cd *out)
 	out->pasid = pf->pasid;
 	out->asid = ASID(pf->mm);
 	out->pgd = virt_to_phys(pf->mm->pgd);
+	out->pinned = refcount_read(&pf->mm->context.pinned);
 	at = strtab + (u64)out->sid * SMMU_CD_BYTES;
 	if (SMMU_STRTAB_CFG_2LVL(cfg)) {
 		split = SMMU_STRTAB_CFG_SPLIT(cfg);

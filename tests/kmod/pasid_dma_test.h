@@ -118,7 +118,7 @@ struct pdt_tlbi {
  * @asid: the caller's CPU ASID
  * @sid: the device's StreamID
  * @pasid: the file's PASID
- * @reserved: zero
+ * @pinned: how many pins the caller's CPU ASID has (arm64_mm_context_get())
  */
 struct pdt_cd {
 	__u64 ste0;
@@ -127,7 +127,7 @@ struct pdt_cd {
 	__u32 asid;
 	__u32 sid;
 	__u32 pasid;
-	__u32 reserved;
+	__u32 pinned;
 };
 
 /*
