@@ -737,6 +737,45 @@ t_bench_moves() {
 	dmesg | sed -n 's/.*smmu_btm_ktest: BENCH /SMMUBTM-BENCH /p'
 }
 
+# The ratios of one page count's rounds in /tmp/bench: each mode of $2
+# against "none", the median over the rounds of each round's own ratio.
+bench_table() { # PAGES MODES
+	awk -v pages="$1" -v list="$2" '
+	function median(v, n,    i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+			}
+		return v[int((n + 1) / 2)]
+	}
+	{
+		for (f = 2; f <= NF; f++) {
+			split($f, kv, "=")
+			w[kv[1]] = kv[2]
+		}
+		if (w["mode"] == "none")
+			r++
+		cpu[w["mode"], r] = w["cpu_ns"]
+	}
+	END {
+		line = "SMMUBTM-BENCH notifier pages=" pages " ratio"
+		for (k = 1; k <= r; k++)
+			base[k] = cpu["none", k]
+		printf "SMMUBTM-BENCH notifier pages=%s median_cpu_ms none=%.1f", pages, median(base, r) / 1e6
+		nm = split(list, modes, " ")
+		for (i = 1; i <= nm; i++) {
+			for (k = 1; k <= r; k++) {
+				v[k] = cpu[modes[i], k]
+				q[k] = cpu[modes[i], k] / cpu["none", k]
+			}
+			printf " %s=%.1f", modes[i], median(v, r) / 1e6
+			line = line sprintf(" %s/none=%.3f", modes[i], median(q, r))
+		}
+		print ""
+		print line
+	}' /tmp/bench
+}
+
 # make bench: the CPU time of tlbloop's munmap/mprotect loop with (a) no
 # SVA domain, (b) the stock path's TLBIs and syncs through QEMU's SMMU
 # command queue, (c) the BTM path, and a bare mmu_notifier that does
@@ -757,40 +796,7 @@ t_bench_notifier() {
 			line=$(grep "^TLBLOOP mode=$m " /tmp/bench | tail -n 1)
 			echo "SMMUBTM-BENCH notifier pages=$pages mode=$m last round: seen=${line#* seen=}"
 		done
-		awk -v pages="$pages" '
-		function median(v, n,    i, j, t) {
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
-					t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-				}
-			return v[int((n + 1) / 2)]
-		}
-		{
-			for (f = 2; f <= NF; f++) {
-				split($f, kv, "=")
-				w[kv[1]] = kv[2]
-			}
-			if (w["mode"] == "none")
-				r++
-			cpu[w["mode"], r] = w["cpu_ns"]
-		}
-		END {
-			line = "SMMUBTM-BENCH notifier pages=" pages " ratio"
-			for (k = 1; k <= r; k++)
-				base[k] = cpu["none", k]
-			printf "SMMUBTM-BENCH notifier pages=%s median_cpu_ms none=%.1f", pages, median(base, r) / 1e6
-			split("bare stock btm", modes, " ")
-			for (i = 1; i <= 3; i++) {
-				for (k = 1; k <= r; k++) {
-					v[k] = cpu[modes[i], k]
-					q[k] = cpu[modes[i], k] / cpu["none", k]
-				}
-				printf " %s=%.1f", modes[i], median(v, r) / 1e6
-				line = line sprintf(" %s/none=%.3f", modes[i], median(q, r))
-			}
-			print ""
-			print line
-		}' /tmp/bench
+		bench_table "$pages" "bare stock btm"
 	done
 	profile_notifier
 	rmmod smmu_btm_ktest
@@ -864,6 +870,36 @@ profile_notifier() {
 	: >$t/set_graph_function
 }
 
+# make bench: the same loop with the process really bound to the PASID
+# test device (iommu_sva_bind_device(), /dev/pasid-dma-test0): no binding,
+# the driver's own SVA path ("stock": smmu_btm not loaded) and smmu-btm's
+# BTM path ("btm": ptm=clear-restore, each load switching PTM off and each
+# unload on again, the disks idle), in 9 interleaved rounds.
+t_bench_bound() {
+	[ ! -e /sys/bus/pci/devices/0001:40:00.0 ] || rescan_expander_ports
+	for pages in 1 16; do
+		: >/tmp/bench
+		for r in 1 2 3 4 5 6 7 8 9; do
+			tlbloop none 2000 "$pages" >>/tmp/bench || fail "tlbloop none failed"
+			insmod /pasid_dma_test.ko || { fail "the PASID DMA test driver did not load"; return; }
+			tlbloop dev 2000 "$pages" | sed 's/mode=dev /mode=stock /' >>/tmp/bench
+			rmmod pasid_dma_test
+			insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
+			insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
+			tlbloop dev 2000 "$pages" | sed 's/mode=dev /mode=btm /' >>/tmp/bench
+			state=$(status_value smmu0.btm_state) doms=$(status_value smmu0.sva_domains)
+			rmmod pasid_dma_test
+			rmmod smmu_btm
+			set_up=${doms#*live, }
+			[ "$state" = active ] && [ "${set_up%% *}" -ge 1 ] 2>/dev/null ||
+				fail "round $r: btm_state '$state', SVA domains '$doms'"
+		done
+		grep -q 'error=' /tmp/bench && fail "tlbloop: $(grep -m1 'error=' /tmp/bench)"
+		sed 's/^/SMMUBTM-BENCH bound round /' /tmp/bench
+		bench_table "$pages" "stock btm" | sed 's/SMMUBTM-BENCH notifier/SMMUBTM-BENCH bound/'
+	done
+}
+
 # make bench: the cost of an SVA domain's allocation (a bind) with the
 # disk's DMA domain alone and with 10,000 DMA domains in the driver's table.
 t_bench_bind() {
@@ -896,6 +932,8 @@ run_bench() {
 		run_test bench-bind t_bench_bind
 	elif [ "$ARG_bench" = notifier ]; then
 		run_test bench-notifier t_bench_notifier
+	elif [ "$ARG_bench" = bound ]; then
+		run_test bench-bound t_bench_bound
 	else
 		run_test bench-moves t_bench_moves
 	fi

@@ -5,7 +5,9 @@
  * that the mm goes away first, as when a bound process is killed.
  *
  * MODE none: no SVA domain. bare: only an mmu_notifier that does nothing
- * (the floor of any binding). stock or btm: the test module
+ * (the floor of any binding). dev: the process bound to the PASID test
+ * device (/dev/pasid-dma-test0, a real iommu_sva_bind_device()), on
+ * whichever path is loaded; no counts. stock or btm: the test module
  * (tests/kmod/shim_test.c) gives this process's mm an SVA domain of the
  * provider through its debugfs file, with the SMMU marked BTM-active for
  * btm. Each iteration maps PAGES pages, writes them, makes them read-only,
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #define SVA_FILE	"/sys/kernel/debug/smmu_btm_ktest/sva"
+#define DEV_FILE	"/dev/pasid-dma-test0"
 
 struct counts {
 	unsigned long long seen, tlbi, atc, sync, avoided, cmdq;
@@ -58,14 +61,22 @@ int main(int argc, char **argv)
 	char *p;
 
 	if (argc < 3 || (strcmp(argv[1], "none") && strcmp(argv[1], "stock") &&
-			 strcmp(argv[1], "btm") && strcmp(argv[1], "bare"))) {
-		fprintf(stderr, "usage: tlbloop none|bare|stock|btm ITERATIONS [PAGES [exit]]\n");
+			 strcmp(argv[1], "btm") && strcmp(argv[1], "bare") &&
+			 strcmp(argv[1], "dev"))) {
+		fprintf(stderr, "usage: tlbloop none|bare|dev|stock|btm ITERATIONS [PAGES [exit]]\n");
 		return 2;
 	}
 	iters = atoi(argv[2]);
 	pages = argc > 3 ? atoi(argv[3]) : 16;
 	len = pages * page;
-	if (strcmp(argv[1], "none")) {
+	if (!strcmp(argv[1], "dev")) {
+		/* Bound while the file is open; closed at exit. */
+		if (open(DEV_FILE, O_RDWR) < 0) {
+			printf("TLBLOOP mode=dev error=%d (%s)\n", errno,
+			       strerror(errno));
+			return 1;
+		}
+	} else if (strcmp(argv[1], "none")) {
 		fd = open(SVA_FILE, O_RDWR);
 		if (fd < 0 || write(fd, argv[1], strlen(argv[1])) < 0) {
 			printf("TLBLOOP mode=%s error=%d (%s)\n", argv[1], errno,
