@@ -3,6 +3,8 @@
  * Per-SMMU ASID allocator: see include/asid_alloc.h. Pure logic: compiled
  * into the module and into the host unit tests and model, so it includes
  * only headers that tests/unit/include/linux/ stands in for.
+ *
+ * Design: doc/asid-move.md.
  */
 #include <linux/errno.h>
 #include <linux/types.h>

@@ -3,6 +3,8 @@
  * smmu-btm's own entries in the driver's ASID table: see
  * include/asid_claims.h. Pure logic: compiled into the module and into the
  * host tests, so it includes only headers tests/unit/include/ stands in for.
+ *
+ * Design: doc/asid-move.md.
  */
 #include <linux/errno.h>
 #include <linux/types.h>

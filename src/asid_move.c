@@ -34,6 +34,8 @@
  * either way an unmap in the middle invalidated b alone while entries
  * under a were live. tests/model/ runs both orders and shows that its
  * checks catch them.
+ *
+ * Design: doc/asid-move.md.
  */
 #include <linux/errno.h>
 #include <linux/types.h>

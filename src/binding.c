@@ -10,6 +10,8 @@
  * name (a known compiler clone only where smmu-btm never calls it), to
  * start at the address found, and to lie in the kernel image's text or data
  * (the driver is built in; a modular one is refused).
+ *
+ * Design: doc/binding.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -3,6 +3,8 @@
  * Whether broadcast TLB maintenance can be used on one SMMU, and why not.
  * Pure logic: compiled into the module and into the host unit tests, so it
  * includes only headers that tests/unit/include/linux/ stands in for.
+ *
+ * Design: doc/decision.md.
  */
 #include <linux/errno.h>
 #include <linux/types.h>

@@ -19,6 +19,8 @@
  * and its shutdown, which the device's lock excludes (the driver core
  * holds it around ->shutdown(), and around unbinding). The window itself
  * runs with preemption off, so that it lasts microseconds, not a timeslice.
+ *
+ * Design: doc/ptm-switch.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

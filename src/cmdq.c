@@ -5,6 +5,8 @@
  * every command, where an implementation adds secondary ones). The driver
  * serialises producers itself, so smmu-btm's commands interleave safely
  * with its own, from any context the driver issues from.
+ *
+ * Design: doc/invalidation-shim.md.
  */
 #include <linux/errno.h>
 

@@ -2,6 +2,8 @@
 /*
  * The CPU and kernel facts the BTM decision needs, read on the running
  * system.
+ *
+ * Design: doc/decision.md.
  */
 #include <linux/bitfield.h>
 #include <linux/kconfig.h>

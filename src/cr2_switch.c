@@ -20,6 +20,8 @@
  * - An SMMU in Service Failure Mode (GERROR.SFM_ERR active, 7.5) is one
  *   the driver disables for good: the switch neither starts on one nor
  *   enables one again that entered it while disabled.
+ *
+ * Design: doc/ptm-switch.md.
  */
 #include <linux/bits.h>
 #include <linux/errno.h>

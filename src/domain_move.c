@@ -94,6 +94,8 @@
  * so that a debug kernel's fail_function can fail each in turn (the guest
  * test fault-inject-bind and fault-inject-move); elsewhere the mark is
  * empty.
+ *
+ * Design: doc/asid-move.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -4,6 +4,8 @@
  * from 6.2 on, arm-smmu-v3 records every ASID it hands out in one global
  * xarray, for all SMMUs, under one mutex (arm_smmu_asid_xa and
  * arm_smmu_asid_lock). This file reads it, under that mutex.
+ *
+ * Design: doc/asid-move.md.
  */
 #include <linux/mutex.h>
 #include <linux/xarray.h>

@@ -9,6 +9,8 @@
  * 2^SCALE pages, then a CMD_SYNC; ATC invalidations only after that sync
  * (a device must not refill its ATC from SMMU TLB entries about to go),
  * then their own CMD_SYNC.
+ *
+ * Design: doc/invalidation-shim.md.
  */
 #include <linux/types.h>
 

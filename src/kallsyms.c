@@ -7,6 +7,8 @@
  * modules off non-exported symbols, and reaching the driver's private
  * functions is exactly what this module must do, with every address
  * validated before use. Needs CONFIG_KPROBES (dkms.conf requires it).
+ *
+ * Design: doc/binding.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

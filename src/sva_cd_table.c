@@ -34,6 +34,8 @@
  * so that a debug kernel's fail_function can fail each in turn (the guest
  * test fault-inject-bind and fault-inject-move); elsewhere the mark is
  * empty.
+ *
+ * Design: doc/sva-provider.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -4,6 +4,8 @@
  * TLB entries with the CPU's own ASID for the mm, so that the CPU's
  * broadcast TLBI instructions reach them; the ASID is pinned so that an ASID
  * rollover on the CPU never hands it to another mm while a device uses it.
+ *
+ * Design: doc/sva-provider.md.
  */
 #include <linux/bitfield.h>
 #include <linux/errno.h>

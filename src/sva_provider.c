@@ -42,6 +42,8 @@
  * so that a debug kernel's fail_function can fail each in turn (the guest
  * test fault-inject-bind and fault-inject-move); elsewhere the mark is
  * empty.
+ *
+ * Design: doc/sva-provider.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -1036,7 +1038,7 @@ int btm_provider_remove(struct btm_provider *p)
 	 * or grace period the provider could wait for, and a domain allocated
 	 * unattached while it was installed keeps it as its owner (compared,
 	 * never dereferenced). One iommu_ops per installation is the price,
-	 * kept on purpose: kmemleak is told so, and the README says it.
+	 * kept on purpose: kmemleak is told so, and doc/sva-provider.md says it.
 	 * A freed domain's notifier may still be running until its grace
 	 * period ends, counting into @p.
 	 */

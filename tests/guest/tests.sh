@@ -125,10 +125,10 @@ t_status_btm_state() {
 
 # ptm=clear switches only where BTM is usable. There it clears PTM through
 # the abort window, the SMMU is active, and unload leaves PTM 0 (the
-# README's default); a second load finds it so and uses it with nothing to
+# default, see doc/ptm-switch.md); a second load finds it so and uses it with nothing to
 # switch; ptm=clear-restore sets it to 1 again at unload. The disk is read
 # and checksummed before the switch and right after it, but is idle for
-# the window itself, as the README asks: DMA in the window is aborted, and
+# the window itself, as doc/ptm-switch.md asks: DMA in the window is aborted, and
 # a device may take that as fatal (QEMU's virtio-blk, whose descriptor
 # fetch is aborted, marks itself broken and every later read hangs).
 t_ptm_clear() {
@@ -911,7 +911,7 @@ t_bench_bind() {
 # make bench: how long DMA stays aborted while ptm=clear switches PTM off,
 # as the module times it from GBPA.ABORT set to GBPA restored: 20 loads
 # with ptm=clear-restore (each unload sets PTM again, untimed), the disks
-# idle as the README asks.
+# idle as doc/ptm-switch.md asks.
 t_bench_ptm() {
 	n0=$(dmesg | grep -c 'SMMU_CR2.PTM cleared')
 	for i in $(seq 20); do
