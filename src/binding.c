@@ -59,44 +59,93 @@ struct btm_sym_spec {
  * arm_smmu_domain_inv_range().
  */
 static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
-	[BTM_SYM_OPS] = { "arm_smmu_ops",
-		GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS), true, true },
-	[BTM_SYM_DEVICE_RESET] = { "arm_smmu_device_reset",
-		GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS) },
-	[BTM_SYM_CMDQ_ISSUE_CMDLIST] = { "arm_smmu_cmdq_issue_cmdlist",
-		GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS) },
-	[BTM_SYM_ASID_XA] = { "arm_smmu_asid_xa",
-		GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS), true },
-	[BTM_SYM_ASID_LOCK] = { "arm_smmu_asid_lock",
-		GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS), true },
-	[BTM_SYM_TLB_INV_ASID] = { "arm_smmu_tlb_inv_asid",
-		GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) },
-	[BTM_SYM_TLB_INV_RANGE_ASID] = { "arm_smmu_tlb_inv_range_asid",
-		GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) },
-	[BTM_SYM_ATC_INV_DOMAIN] = { "arm_smmu_atc_inv_domain",
-		GEN(BOND) | GEN(DOMAIN) },
-	[BTM_SYM_DOMAIN_INV_RANGE] = { "arm_smmu_domain_inv_range",
-		GEN(INVS) },
-	[BTM_SYM_WRITE_CTX_DESC] = { "arm_smmu_write_ctx_desc",
-		GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) },
-	[BTM_SYM_WRITE_CD_ENTRY] = { "arm_smmu_write_cd_entry",
-		GEN(DOMAIN) | GEN(INVS) },
-	[BTM_SYM_GET_CD_PTR] = { "arm_smmu_get_cd_ptr",
-		GEN(DOMAIN) | GEN(INVS) },
-	[BTM_SYM_MAKE_S1_CD] = { "arm_smmu_make_s1_cd",
-		GEN(DOMAIN) | GEN(INVS) },
-	[BTM_SYM_DOMAIN_FINALISE] = { "arm_smmu_domain_finalise",
-		GEN(DOMAIN) | GEN(INVS), .clone_ok = true },
-	[BTM_SYM_TLB_INV_CONTEXT] = { "arm_smmu_tlb_inv_context",
-		GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) },
-	[BTM_SYM_TLB_INV_WALK] = { "arm_smmu_tlb_inv_walk",
-		GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) },
-	[BTM_SYM_QUIET_CD] = { "quiet_cd", GEN(S1_CFG) | GEN(MASTER_CD), true },
-	[BTM_SYM_SVA_LOCK] = { "sva_lock", GEN(S1_CFG) | GEN(MASTER_CD), true },
-	[BTM_SYM_DOMAIN_ALLOC] = { "arm_smmu_domain_alloc",
-		GEN(DOMAIN) | GEN(INVS) },
-	[BTM_SYM_SET_PASID] = { "arm_smmu_set_pasid",
-		GEN(DOMAIN) | GEN(INVS) },
+	[BTM_SYM_OPS] = {
+		.name = "arm_smmu_ops",
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+		.data = true,
+		.is_ops = true,
+	},
+	[BTM_SYM_DEVICE_RESET] = {
+		.name = "arm_smmu_device_reset",
+		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+	},
+	[BTM_SYM_CMDQ_ISSUE_CMDLIST] = {
+		.name = "arm_smmu_cmdq_issue_cmdlist",
+		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+	},
+	[BTM_SYM_ASID_XA] = {
+		.name = "arm_smmu_asid_xa",
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+		.data = true,
+	},
+	[BTM_SYM_ASID_LOCK] = {
+		.name = "arm_smmu_asid_lock",
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+		.data = true,
+	},
+	[BTM_SYM_TLB_INV_ASID] = {
+		.name = "arm_smmu_tlb_inv_asid",
+		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+	},
+	[BTM_SYM_TLB_INV_RANGE_ASID] = {
+		.name = "arm_smmu_tlb_inv_range_asid",
+		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+	},
+	[BTM_SYM_ATC_INV_DOMAIN] = {
+		.name = "arm_smmu_atc_inv_domain",
+		.gens = GEN(BOND) | GEN(DOMAIN),
+	},
+	[BTM_SYM_DOMAIN_INV_RANGE] = {
+		.name = "arm_smmu_domain_inv_range",
+		.gens = GEN(INVS),
+	},
+	[BTM_SYM_WRITE_CTX_DESC] = {
+		.name = "arm_smmu_write_ctx_desc",
+		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD),
+	},
+	[BTM_SYM_WRITE_CD_ENTRY] = {
+		.name = "arm_smmu_write_cd_entry",
+		.gens = GEN(DOMAIN) | GEN(INVS),
+	},
+	[BTM_SYM_GET_CD_PTR] = {
+		.name = "arm_smmu_get_cd_ptr",
+		.gens = GEN(DOMAIN) | GEN(INVS),
+	},
+	[BTM_SYM_MAKE_S1_CD] = {
+		.name = "arm_smmu_make_s1_cd",
+		.gens = GEN(DOMAIN) | GEN(INVS),
+	},
+	[BTM_SYM_DOMAIN_FINALISE] = {
+		.name = "arm_smmu_domain_finalise",
+		.gens = GEN(DOMAIN) | GEN(INVS),
+		.clone_ok = true,
+	},
+	[BTM_SYM_TLB_INV_CONTEXT] = {
+		.name = "arm_smmu_tlb_inv_context",
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+	},
+	[BTM_SYM_TLB_INV_WALK] = {
+		.name = "arm_smmu_tlb_inv_walk",
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+	},
+	[BTM_SYM_QUIET_CD] = {
+		.name = "quiet_cd",
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD),
+		.data = true,
+	},
+	[BTM_SYM_SVA_LOCK] = {
+		.name = "sva_lock",
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD),
+		.data = true,
+	},
+	[BTM_SYM_DOMAIN_ALLOC] = {
+		.name = "arm_smmu_domain_alloc",
+		.gens = GEN(DOMAIN) | GEN(INVS),
+	},
+	[BTM_SYM_SET_PASID] = {
+		.name = "arm_smmu_set_pasid",
+		.gens = GEN(DOMAIN) | GEN(INVS),
+	},
 };
 
 /*
