@@ -86,7 +86,8 @@
 #define SMMU_STE0_S1CDMAX(w)	((w) >> 59)
 #define SMMU_CD_L1_V		BIT_ULL(0)
 #define SMMU_CD_L1_L2PTR	GENMASK_ULL(51, 12)
-#define SMMU_CD_BYTES		64
+#define SMMU_STE_L1_SPAN	GENMASK_ULL(4, 0)
+#define SMMU_ENTRY_BYTES	64	/* an STE or a CD */
 
 static bool debug_btm;
 module_param(debug_btm, bool, 0444);
@@ -305,6 +306,25 @@ static int pdt_read_table(phys_addr_t phys, u64 *words, unsigned int n)
 }
 
 /*
+ * Where entry @index of a two-level table (level 1 at @l1, @split bits of
+ * index per leaf) is: the level-1 descriptor must have a bit of @valid
+ * set, and holds the leaf's address in @ptr.
+ */
+static int pdt_leaf_entry(phys_addr_t l1, u32 index, unsigned int split,
+			  u64 valid, u64 ptr, phys_addr_t *at)
+{
+	u64 desc;
+	int err = pdt_read_table(l1 + (u64)(index >> split) * 8, &desc, 1);
+
+	if (err)
+		return err;
+	if (!(desc & valid))
+		return -ENOENT;
+	*at = (desc & ptr) + (u64)(index & (BIT(split) - 1)) * SMMU_ENTRY_BYTES;
+	return 0;
+}
+
+/*
  * Tests: the CD the SMMU fetches for @pf's PASID, found as the SMMU finds
  * it (IHI 0070 3.3, 5.2, 5.4): SMMU_STRTAB_BASE and its format, the
  * device's STE, then its CD table, linear or two-level. Nothing of the
@@ -315,10 +335,9 @@ static int pdt_dbg_cd(struct pdt_file *pf, struct pdt_cd *out)
 {
 	struct device *dev = &pf->pdt->pdev->dev;
 	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
-	unsigned int split, leaf;
 	struct resource *res;
 	void __iomem *base;
-	u64 strtab, cfg, l1, ste0;
+	u64 strtab, cfg, ste0;
 	phys_addr_t at;
 	int err;
 
@@ -336,16 +355,13 @@ static int pdt_dbg_cd(struct pdt_file *pf, struct pdt_cd *out)
 	out->asid = ASID(pf->mm);
 	out->pgd = virt_to_phys(pf->mm->pgd);
 	out->pinned = refcount_read(&pf->mm->context.pinned);
-	at = strtab + (u64)out->sid * SMMU_CD_BYTES;
+	at = strtab + (u64)out->sid * SMMU_ENTRY_BYTES;
 	if (SMMU_STRTAB_CFG_2LVL(cfg)) {
-		split = SMMU_STRTAB_CFG_SPLIT(cfg);
-		err = pdt_read_table(strtab + (out->sid >> split) * 8, &l1, 1);
+		err = pdt_leaf_entry(strtab, out->sid,
+				     SMMU_STRTAB_CFG_SPLIT(cfg),
+				     SMMU_STE_L1_SPAN, SMMU_TABLE_ADDR, &at);
 		if (err)
 			return err;
-		if (!(l1 & SMMU_TABLE_ADDR))
-			return -ENOENT;
-		at = (l1 & SMMU_TABLE_ADDR) +
-		     (u64)(out->sid & (BIT(split) - 1)) * SMMU_CD_BYTES;
 	}
 	err = pdt_read_table(at, &ste0, 1);
 	if (err)
@@ -356,16 +372,13 @@ static int pdt_dbg_cd(struct pdt_file *pf, struct pdt_cd *out)
 	at = ste0 & SMMU_TABLE_ADDR;
 	if (SMMU_STE0_S1FMT(ste0)) {
 		/* Leaf tables of 4 KiB (S1Fmt 1) or 64 KiB (2) of CDs. */
-		leaf = SMMU_STE0_S1FMT(ste0) == 1 ? 6 : 10;
-		err = pdt_read_table(at + (out->pasid >> leaf) * 8, &l1, 1);
+		err = pdt_leaf_entry(at, out->pasid,
+				     SMMU_STE0_S1FMT(ste0) == 1 ? 6 : 10,
+				     SMMU_CD_L1_V, SMMU_CD_L1_L2PTR, &at);
 		if (err)
 			return err;
-		if (!(l1 & SMMU_CD_L1_V))
-			return -ENOENT;
-		at = (l1 & SMMU_CD_L1_L2PTR) +
-		     (u64)(out->pasid & (BIT(leaf) - 1)) * SMMU_CD_BYTES;
 	} else {
-		at += (u64)out->pasid * SMMU_CD_BYTES;
+		at += (u64)out->pasid * SMMU_ENTRY_BYTES;
 	}
 	return pdt_read_table(at, out->cd, ARRAY_SIZE(out->cd));
 }
