@@ -4,6 +4,10 @@
 # written by the device through its PASID, on the driver's own SVA path and
 # on smmu-btm's, and the broken board's control. Kernels with
 # CONFIG_IOMMU_SVA only (the kits).
+#
+# Status lines and the test module's files are split into their fields with
+# set -- $(...), on purpose.
+# shellcheck disable=SC2046
 
 # Write a marker to the kernel log: the harness's log scan takes the
 # translation faults between "begin" and "end" as expected.
@@ -23,7 +27,7 @@ pdt_opts() {
 # pdt-test, its lines shown; the last is "N passed, M failed".
 pdt() {
 	expect_faults begin pdt-test
-	out=$(pdt-test $(pdt_opts) "$@")
+	out=$(pdt-test $(pdt_opts))
 	expect_faults end pdt-test
 	echo "$out" | sed 's/^/pdt-test: /'
 	show "pdt-test: $(echo "$out" | grep -m1 '^bound:'); $(echo "$out" | grep -m1 '^read:')"

@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest tests: the module against the real built-in arm-smmu-v3 driver.
 # ARG_* come from the kernel command line the harness writes.
+#
+# Status lines and the test module's files are split into their fields with
+# set -- $(...), on purpose.
+# shellcheck disable=SC2046
 
 t_kernel() {
 	[ "$(uname -r)" = "$ARG_krel" ] || fail "running $(uname -r), expected $ARG_krel"
@@ -441,6 +445,7 @@ t_failed_load_leaves_nothing() {
 tlbloop_run() { # MODE ITERATIONS
 	line=$(tlbloop "$@") || { echo "$line"; return 1; }
 	echo "$line"
+	L_seen= L_tlbi= L_atc= L_sync= L_avoided= L_cmdq=
 	for kv in ${line#TLBLOOP }; do
 		case "$kv" in
 		*=*[!a-z0-9]*) ;;
