@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The one place kernel-generation differences are bridged. Each seam is
- * driven by a HAVE_* macro that scripts/conftest probed at build time.
+ * driven by a HAVE_* macro that kbuild/conftest probed at build time.
  */
 #ifndef SMMU_BTM_COMPAT_H
 #define SMMU_BTM_COMPAT_H

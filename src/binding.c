@@ -4,7 +4,7 @@
  *
  * Private driver structures and functions are not kABI. The structure
  * layouts come from the target kernel's BTF at build time (generated/layout.h,
- * written by scripts/gen-layout) and are only trusted once the running
+ * written by kbuild/gen-layout) and are only trusted once the running
  * kernel's BTF is shown to be the one they were read from. Functions and
  * data come from kallsyms, each checked to be exactly one symbol of that
  * name (a known compiler clone only where smmu-btm never calls it), to
@@ -416,7 +416,7 @@ static int file_crc32(const char *path, u32 *crc, size_t *size)
  * @binding: its @gen and @btf are set
  *
  * The release must match, and where the kernel exposes its BTF, the BTF must
- * be byte for byte the one scripts/gen-layout read.
+ * be byte for byte the one kbuild/gen-layout read.
  *
  * Return: 0, or a negative errno after one line saying what differs.
  */

@@ -11,7 +11,7 @@
  *
  * Kernel differences: iommu_dev_enable_feature(IOMMU_DEV_FEAT_SVA) exists
  * in 6.6, 6.8 and 6.12 (not in 7.x) and is required there before a bind;
- * scripts/conftest probes it and include/compat.h has the one seam. A
+ * kbuild/conftest probes it and include/compat.h has the one seam. A
  * kernel without CONFIG_IOMMU_SVA cannot bind: the module refuses to load
  * there, with one line saying so.
  *
