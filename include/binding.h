@@ -40,7 +40,6 @@ enum btm_sym {
 /**
  * struct btm_binding - what was resolved, and how it was checked
  * @gen: the driver generation the build-time BTF showed
- * @addr: address of each symbol this generation requires, else 0
  * @resolved: how many symbols were resolved and validated
  * @required: how many this generation requires
  * @btf: "verified" when the running kernel's BTF has the CRC the layout was
@@ -48,7 +47,6 @@ enum btm_sym {
  */
 struct btm_binding {
 	enum btm_driver_gen gen;
-	unsigned long addr[BTM_SYM_NR];
 	unsigned int resolved;
 	unsigned int required;
 	const char *btf;

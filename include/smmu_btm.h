@@ -122,8 +122,7 @@ int smmu_btm_discover(struct list_head *smmus);
 void smmu_btm_forget(struct list_head *smmus);
 
 int btm_bind_smmu(struct btm_smmu *smmu);
-int btm_driver_asids(const struct btm_binding *binding, unsigned int *count,
-		     u16 *lowest, u16 *highest);
+int btm_driver_asids(unsigned int *count, u16 *lowest, u16 *highest);
 
 void btm_read_cpu_facts(struct btm_cpu_facts *cpu);
 void btm_read_kernel_facts(struct btm_kernel_facts *kernel,

@@ -24,10 +24,17 @@
 #include <linux/string.h>
 #include <linux/utsname.h>
 
+#include "driver_calls.h"
 #include "generated/layout.h"
 #include "smmu_btm.h"
 
 #define GEN(g)	BIT(BTM_DRIVER_##g)
+
+/* Where a symbol's address goes in struct btm_driver_calls. */
+#define CALL(member)	.stored = true, \
+			.slot = offsetof(struct btm_driver_calls, member)
+
+struct btm_driver_calls btm_drv;
 
 /**
  * struct btm_sym_spec - one driver symbol smmu-btm uses
@@ -39,6 +46,9 @@
  *	    has its own arm_smmu_ops)
  * @clone_ok: smmu-btm only locates this function and never calls it, so a
  *	      GCC clone of it (another calling convention) will do
+ * @stored: smmu-btm uses it, through btm_drv; else it is only checked to
+ *	    be there, as part of the driver's shape
+ * @slot: with @stored, the offset of its member in struct btm_driver_calls
  */
 struct btm_sym_spec {
 	const char *name;
@@ -46,6 +56,8 @@ struct btm_sym_spec {
 	bool data;
 	bool is_ops;
 	bool clone_ok;
+	bool stored;
+	size_t slot;
 };
 
 /*
@@ -64,6 +76,7 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
 		.data = true,
 		.is_ops = true,
+		CALL(ops),
 	},
 	[BTM_SYM_DEVICE_RESET] = {
 		.name = "arm_smmu_device_reset",
@@ -72,20 +85,24 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	[BTM_SYM_CMDQ_ISSUE_CMDLIST] = {
 		.name = "arm_smmu_cmdq_issue_cmdlist",
 		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+		CALL(cmdq_issue_cmdlist),
 	},
 	[BTM_SYM_ASID_XA] = {
 		.name = "arm_smmu_asid_xa",
 		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
 		.data = true,
+		CALL(asid_xa),
 	},
 	[BTM_SYM_ASID_LOCK] = {
 		.name = "arm_smmu_asid_lock",
 		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
 		.data = true,
+		CALL(asid_lock),
 	},
 	[BTM_SYM_TLB_INV_ASID] = {
 		.name = "arm_smmu_tlb_inv_asid",
 		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+		CALL(tlb_inv_asid),
 	},
 	[BTM_SYM_TLB_INV_RANGE_ASID] = {
 		.name = "arm_smmu_tlb_inv_range_asid",
@@ -98,18 +115,22 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	[BTM_SYM_DOMAIN_INV_RANGE] = {
 		.name = "arm_smmu_domain_inv_range",
 		.gens = GEN(INVS),
+		CALL(domain_inv_range),
 	},
 	[BTM_SYM_WRITE_CTX_DESC] = {
 		.name = "arm_smmu_write_ctx_desc",
 		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD),
+		CALL(write_ctx_desc),
 	},
 	[BTM_SYM_WRITE_CD_ENTRY] = {
 		.name = "arm_smmu_write_cd_entry",
 		.gens = GEN(DOMAIN) | GEN(INVS),
+		CALL(write_cd_entry),
 	},
 	[BTM_SYM_GET_CD_PTR] = {
 		.name = "arm_smmu_get_cd_ptr",
 		.gens = GEN(DOMAIN) | GEN(INVS),
+		CALL(get_cd_ptr),
 	},
 	[BTM_SYM_MAKE_S1_CD] = {
 		.name = "arm_smmu_make_s1_cd",
@@ -123,28 +144,34 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	[BTM_SYM_TLB_INV_CONTEXT] = {
 		.name = "arm_smmu_tlb_inv_context",
 		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+		CALL(tlb_inv_context_at),
 	},
 	[BTM_SYM_TLB_INV_WALK] = {
 		.name = "arm_smmu_tlb_inv_walk",
 		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+		CALL(tlb_inv_walk_at),
 	},
 	[BTM_SYM_QUIET_CD] = {
 		.name = "quiet_cd",
 		.gens = GEN(S1_CFG) | GEN(MASTER_CD),
 		.data = true,
+		CALL(quiet_cd),
 	},
 	[BTM_SYM_SVA_LOCK] = {
 		.name = "sva_lock",
 		.gens = GEN(S1_CFG) | GEN(MASTER_CD),
 		.data = true,
+		CALL(sva_lock),
 	},
 	[BTM_SYM_DOMAIN_ALLOC] = {
 		.name = "arm_smmu_domain_alloc",
 		.gens = GEN(DOMAIN) | GEN(INVS),
+		CALL(domain_alloc),
 	},
 	[BTM_SYM_SET_PASID] = {
 		.name = "arm_smmu_set_pasid",
 		.gens = GEN(DOMAIN) | GEN(INVS),
+		CALL(set_pasid),
 	},
 };
 
@@ -337,6 +364,7 @@ static unsigned long resolve(const struct sym_search *search, unsigned int i,
  *
  * The driver is built into the kernel image (btm_check_kernel()'s caller
  * refuses a modular one), so kallsyms_on_each_symbol() sees all of it.
+ * What smmu-btm uses of it goes, typed, into btm_drv.
  *
  * Return: 0, or a negative errno after one line naming the symbol at fault
  * and the kernel release.
@@ -350,6 +378,9 @@ int btm_bind_symbols(struct btm_binding *binding, const void *driver_ops,
 	unsigned int i;
 	int ret = 0;
 
+	/* Every member is one address wide: a symbol's is copied in whole. */
+	BUILD_BUG_ON(sizeof(btm_drv) != 15 * sizeof(unsigned long));
+	memset(&btm_drv, 0, sizeof(btm_drv));
 	search = kzalloc(sizeof(*search), GFP_KERNEL);
 	if (!search)
 		return -ENOMEM;
@@ -372,10 +403,14 @@ int btm_bind_symbols(struct btm_binding *binding, const void *driver_ops,
 					  btm_syms[i].data, &bounds) : -ENOENT;
 		if (ret)
 			break;
-		binding->addr[i] = addr;
+		if (btm_syms[i].stored)
+			memcpy((u8 *)&btm_drv + btm_syms[i].slot, &addr,
+			       sizeof(addr));
 		binding->resolved++;
 	}
 	kfree(search);
+	if (ret)
+		memset(&btm_drv, 0, sizeof(btm_drv));
 	return ret;
 }
 

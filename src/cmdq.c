@@ -11,22 +11,11 @@
 #include <linux/errno.h>
 
 #include "cmdq.h"
+#include "driver_calls.h"
 #include "driver_domain.h"
 #include "generated/layout.h"
 
-struct arm_smmu_device;
-
-/*
- * The driver's prototypes: from 6.10 with the queue to use, before without
- * (the SMMU's main queue). cmds is struct arm_smmu_cmd[n] (7.x) or
- * u64[2 * n] (6.x), the same bytes as struct smmu_cmd[n].
- */
-static union {
-	int (*queue)(struct arm_smmu_device *smmu, void *cmdq, void *cmds,
-		     int n, bool sync);
-	int (*main)(struct arm_smmu_device *smmu, void *cmds, int n,
-		    bool sync);
-} cmdq_issue;
+/* The command queue became an argument of the driver's function in 6.10. */
 static bool cmdq_issue_has_queue;
 
 /**
@@ -38,20 +27,13 @@ static bool cmdq_issue_has_queue;
  */
 int btm_cmdq_init(const struct btm_binding *binding)
 {
-	void *fn = (void *)binding->addr[BTM_SYM_CMDQ_ISSUE_CMDLIST];
-
 	if (binding->gen != BTM_DRIVER_S1_CFG &&
 	    binding->gen != BTM_DRIVER_MASTER_CD &&
 	    binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
 		return -EOPNOTSUPP;
-	/* The command queue became an argument in 6.10. */
 	cmdq_issue_has_queue = binding->gen == BTM_DRIVER_DOMAIN ||
 			       binding->gen == BTM_DRIVER_INVS;
-	if (cmdq_issue_has_queue)
-		cmdq_issue.queue = fn;
-	else
-		cmdq_issue.main = fn;
-	return fn ? 0 : -ENOENT;
+	return btm_drv.cmdq_issue_cmdlist.on_main ? 0 : -ENOENT;
 }
 
 /**
@@ -68,8 +50,7 @@ int btm_cmdq_submit(void *smmu, struct smmu_cmd *cmds, unsigned int n,
 		    bool sync)
 {
 	if (!cmdq_issue_has_queue)
-		return cmdq_issue.main(smmu, cmds, n, sync);
-	return cmdq_issue.queue(smmu,
-				BTM_AT(smmu, BTM_OFF_arm_smmu_device__cmdq),
-				cmds, n, sync);
+		return btm_drv.cmdq_issue_cmdlist.on_main(smmu, cmds, n, sync);
+	return btm_drv.cmdq_issue_cmdlist.on_queue(smmu,
+			BTM_AT(smmu, BTM_OFF_arm_smmu_device__cmdq), cmds, n, sync);
 }

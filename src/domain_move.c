@@ -121,6 +121,7 @@
 #include "asid_move.h"
 #include "cmdq.h"
 #include "domain_move.h"
+#include "driver_calls.h"
 #include "driver_domain.h"
 #include "generated/layout.h"
 #include "smmu_cd.h"
@@ -135,26 +136,13 @@ struct arm_smmu_master;
 enum { HOOK_IOTLB_SYNC, HOOK_FLUSH_ALL, HOOK_INV_CONTEXT, HOOK_INV_WALK,
 	NR_HOOKS };
 
-/* Driver functions the move calls, with the driver's own prototypes. */
+/*
+ * What the bound generation means for a move, set by btm_move_init(); the
+ * driver's functions themselves are in btm_drv.
+ */
 struct btm_move_driver {
-	struct arm_smmu_cd *(*get_cd_ptr)(struct arm_smmu_master *master,
-					  u32 ssid);
-	void (*write_cd_entry)(struct arm_smmu_master *master, int ssid,
-			       struct arm_smmu_cd *cdptr,
-			       const struct arm_smmu_cd *target);
-	/*
-	 * 6.2 to 6.8: @table is the domain (to 6.6) or the master (6.7,
-	 * 6.8); cd is a struct arm_smmu_ctx_desc
-	 */
-	int (*write_ctx_desc)(void *table, int ssid, void *cd);
-	void (*tlb_inv_asid)(struct arm_smmu_device *smmu, u16 asid);
-	void (*domain_inv_range)(struct arm_smmu_domain *smmu_domain,
-				 unsigned long iova, size_t size,
-				 unsigned int granule, bool leaf);
-	struct xarray *asid_xa;
-	/* The driver's ASID mutex: serialises moves, attach and detach */
-	struct mutex *asid_lock;
 	unsigned long hook_addr[NR_HOOKS];
+	bool ready;
 	bool invs;
 	bool cd_table;
 	bool master_cd;
@@ -213,8 +201,8 @@ static void btm_move_cover(void *smmu_domain)
 	raw_spin_unlock_irqrestore(&moving.lock, flags);
 	if (!smmu)
 		return;
-	drv.tlb_inv_asid(smmu, asid[0]);
-	drv.tlb_inv_asid(smmu, asid[1]);
+	btm_drv.tlb_inv_asid(smmu, asid[0]);
+	btm_drv.tlb_inv_asid(smmu, asid[1]);
 	atomic64_inc(&stat_covers);
 }
 
@@ -358,7 +346,7 @@ static void btm_hooks_disarm(void)
 {
 	unsigned int i;
 
-	lockdep_assert_held(drv.asid_lock);
+	lockdep_assert_held(btm_drv.asid_lock);
 	if (!hooks_armed)
 		return;
 	for (i = 0; i < hooks_registered; i++)
@@ -376,7 +364,7 @@ static int btm_hooks_arm(void)
 	unsigned int i;
 	int ret;
 
-	lockdep_assert_held(drv.asid_lock);
+	lockdep_assert_held(btm_drv.asid_lock);
 	if (drv.invs)
 		return 0;
 	if (hooks_registered != NR_HOOKS)
@@ -407,7 +395,7 @@ static int btm_hooks_arm(void)
  */
 int btm_move_init(const struct btm_binding *binding)
 {
-	const struct iommu_ops *ops = (const void *)binding->addr[BTM_SYM_OPS];
+	const struct iommu_ops *ops = btm_drv.ops;
 	const struct iommu_domain_ops *dops = ops ? ops->default_domain_ops :
 						    NULL;
 	int ret;
@@ -421,27 +409,21 @@ int btm_move_init(const struct btm_binding *binding)
 		return ret;
 	drv.master_cd = binding->gen == BTM_DRIVER_MASTER_CD;
 	drv.cd_table = binding->gen == BTM_DRIVER_S1_CFG || drv.master_cd;
-	drv.write_ctx_desc = (void *)binding->addr[BTM_SYM_WRITE_CTX_DESC];
-	drv.get_cd_ptr = (void *)binding->addr[BTM_SYM_GET_CD_PTR];
-	drv.write_cd_entry = (void *)binding->addr[BTM_SYM_WRITE_CD_ENTRY];
-	drv.tlb_inv_asid = (void *)binding->addr[BTM_SYM_TLB_INV_ASID];
-	drv.domain_inv_range = (void *)binding->addr[BTM_SYM_DOMAIN_INV_RANGE];
-	drv.asid_xa = (void *)binding->addr[BTM_SYM_ASID_XA];
-	drv.asid_lock = (void *)binding->addr[BTM_SYM_ASID_LOCK];
 	drv.invs = binding->gen == BTM_DRIVER_INVS;
 	drv.hook_addr[HOOK_IOTLB_SYNC] =
 		(unsigned long)(dops ? dops->iotlb_sync : NULL);
 	drv.hook_addr[HOOK_FLUSH_ALL] =
 		(unsigned long)(dops ? dops->flush_iotlb_all : NULL);
-	drv.hook_addr[HOOK_INV_CONTEXT] = binding->addr[BTM_SYM_TLB_INV_CONTEXT];
-	drv.hook_addr[HOOK_INV_WALK] = binding->addr[BTM_SYM_TLB_INV_WALK];
-	if ((drv.cd_table ? !drv.write_ctx_desc :
-			    !drv.get_cd_ptr || !drv.write_cd_entry) ||
-	    !drv.asid_xa || !drv.asid_lock ||
-	    (drv.invs ? !drv.domain_inv_range : !drv.tlb_inv_asid)) {
+	drv.hook_addr[HOOK_INV_CONTEXT] = btm_drv.tlb_inv_context_at;
+	drv.hook_addr[HOOK_INV_WALK] = btm_drv.tlb_inv_walk_at;
+	if ((drv.cd_table ? !btm_drv.write_ctx_desc :
+			    !btm_drv.get_cd_ptr || !btm_drv.write_cd_entry) ||
+	    !btm_drv.asid_xa || !btm_drv.asid_lock ||
+	    (drv.invs ? !btm_drv.domain_inv_range : !btm_drv.tlb_inv_asid)) {
 		memset(&drv, 0, sizeof(drv));
 		return -ENOENT;
 	}
+	drv.ready = true;
 	return 0;
 }
 
@@ -464,7 +446,7 @@ void btm_move_exit(void)
  */
 struct mutex *btm_move_asid_lock(void)
 {
-	return drv.asid_lock;
+	return drv.ready ? btm_drv.asid_lock : NULL;
 }
 
 /**
@@ -474,7 +456,7 @@ struct mutex *btm_move_asid_lock(void)
  */
 struct xarray *btm_move_asid_xa(void)
 {
-	return drv.asid_xa;
+	return drv.ready ? btm_drv.asid_xa : NULL;
 }
 
 /**
@@ -488,7 +470,7 @@ int btm_move_domain_asid(struct iommu_domain *domain, u16 *asid)
 {
 	void *smmu_domain = smmu_domain_of(domain);
 
-	if (!drv.asid_lock || !(domain->type & __IOMMU_DOMAIN_PAGING) ||
+	if (!drv.ready || !(domain->type & __IOMMU_DOMAIN_PAGING) ||
 	    *(u32 *)BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__stage) !=
 	    BTM_ENUM_ARM_SMMU_DOMAIN_S1 || !domain_smmu(smmu_domain))
 		return -EINVAL;
@@ -506,7 +488,7 @@ int btm_move_domain_asid(struct iommu_domain *domain, u16 *asid)
  */
 struct iommu_domain *btm_move_holder(void *entry)
 {
-	lockdep_assert_held(drv.asid_lock);
+	lockdep_assert_held(btm_drv.asid_lock);
 	if (!DRIVER_XA_HOLDS_CD)
 		return domain_in(entry);
 	if (*(struct mm_struct **)BTM_AT(entry, BTM_OFF_arm_smmu_ctx_desc__mm))
@@ -631,7 +613,7 @@ static struct rcu_head *invs_rcu(void *invs)
 static noinline int btm_move_build_invs(struct btm_move *m, u16 b)
 {
 	void *old = rcu_dereference_protected(*domain_invs(m->smmu_domain),
-					      lockdep_is_held(drv.asid_lock));
+					      lockdep_is_held(btm_drv.asid_lock));
 	size_t i, j, num = *invs_num(old), at = num;
 
 	for (i = 0; i < num; i++)
@@ -721,7 +703,7 @@ static void *btm_move_next_cd(void *ctx, void *cd)
 /* The CD of @ref, if it is a valid private CD on @asid. */
 static struct arm_smmu_cd *btm_cd_on(struct btm_cd_ref *ref, u16 asid)
 {
-	struct arm_smmu_cd *cdptr = drv.get_cd_ptr(ref->master, ref->ssid);
+	struct arm_smmu_cd *cdptr = btm_drv.get_cd_ptr(ref->master, ref->ssid);
 	__le64 cd0;
 
 	if (!cdptr)
@@ -793,7 +775,7 @@ static void btm_move_write_masters(struct btm_move *m, void *copy)
 			       BTM_OFF_arm_smmu_master__domain_head;
 
 		if (master_cd0_on(master, m->a) || master_cd0_on(master, m->b))
-			drv.write_ctx_desc(master, 0, copy);
+			btm_drv.write_ctx_desc(master, 0, copy);
 	}
 	spin_unlock_irqrestore(lock, flags);
 }
@@ -816,7 +798,7 @@ static noinline int btm_move_write_ctx_desc(struct btm_move *m, u16 asid)
 		m->written = asid;
 		return 0;
 	}
-	return drv.write_ctx_desc(m->smmu_domain, 0, copy);
+	return btm_drv.write_ctx_desc(m->smmu_domain, 0, copy);
 }
 
 ALLOW_ERROR_INJECTION(btm_move_write_ctx_desc, ERRNO);
@@ -877,7 +859,8 @@ static noinline int btm_move_write_cd_asid(void *ctx, void *cd, u16 asid)
 	memcpy(target, cdptr, CD_BYTES);
 	target[0] &= ~cpu_to_le64(SMMU_CD0_ASID);
 	target[0] |= cpu_to_le64(FIELD_PREP(SMMU_CD0_ASID, asid));
-	drv.write_cd_entry(ref->master, ref->ssid, cdptr, (void *)target);
+	btm_drv.write_cd_entry(ref->master, ref->ssid, cdptr,
+			       (const struct arm_smmu_cd *)target);
 	return 0;
 }
 
@@ -961,7 +944,7 @@ static noinline int btm_move_find_cds(struct btm_move *m)
 	struct rb_node *node;
 	int ret;
 
-	lockdep_assert_held(drv.asid_lock);
+	lockdep_assert_held(btm_drv.asid_lock);
 	if (drv.cd_table) {
 		/* The domain's own table: its SSID 0, for every master. */
 		m->cds = kzalloc(sizeof(*m->cds), GFP_KERNEL);
@@ -1046,9 +1029,9 @@ static noinline int btm_move_tlbi_asid(void *ctx, u16 asid)
 
 	if (drv.invs)
 		/* Whole-domain: both ASIDs of the array installed now. */
-		drv.domain_inv_range(m->smmu_domain, 0, 0, 0, false);
+		btm_drv.domain_inv_range(m->smmu_domain, 0, 0, 0, false);
 	else
-		drv.tlb_inv_asid(m->smmu, asid);
+		btm_drv.tlb_inv_asid(m->smmu, asid);
 	return 0;
 }
 
@@ -1061,7 +1044,7 @@ static noinline int btm_move_claim_asid(void *ctx, u16 *asid)
 	u32 id;
 	int ret;
 
-	ret = xa_alloc(drv.asid_xa, &id, domain_xa_entry(m->smmu_domain),
+	ret = xa_alloc(btm_drv.asid_xa, &id, domain_xa_entry(m->smmu_domain),
 		       XA_LIMIT(1, m->aa->nr - 1), GFP_KERNEL);
 	if (ret)
 		return ret;
@@ -1070,7 +1053,7 @@ static noinline int btm_move_claim_asid(void *ctx, u16 *asid)
 	if (drv.invs) {
 		ret = btm_move_build_invs(m, id);
 		if (ret)
-			xa_erase(drv.asid_xa, id);
+			xa_erase(btm_drv.asid_xa, id);
 	}
 	return ret;
 }
@@ -1079,7 +1062,7 @@ ALLOW_ERROR_INJECTION(btm_move_claim_asid, ERRNO);
 
 static void btm_move_release_asid(void *ctx, u16 asid)
 {
-	xa_erase(drv.asid_xa, asid);
+	xa_erase(btm_drv.asid_xa, asid);
 }
 
 static const struct asid_move_ops btm_move_ops = {
@@ -1118,7 +1101,7 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 	struct btm_move m = { .smmu_domain = smmu_domain_of(domain), .aa = aa };
 	int ret;
 
-	lockdep_assert_held(drv.asid_lock);
+	lockdep_assert_held(btm_drv.asid_lock);
 	ret = btm_move_domain_asid(domain, &m.a);
 	if (ret)
 		return ret;
@@ -1145,7 +1128,7 @@ int btm_move_domain(struct asid_alloc *aa, struct iommu_domain *domain,
 	/* The domain's new ASID is the driver's. */
 	asid_free_private(aa, *to);
 	if (end == ASID_MOVE_FREE)
-		xa_erase(drv.asid_xa, m.a);
+		xa_erase(btm_drv.asid_xa, m.a);
 	atomic64_inc(&stat_moves);
 	*from = m.a;
 	return 0;
@@ -1178,7 +1161,7 @@ unsigned int btm_move_domain_cds(struct iommu_domain *domain)
 	unsigned int n = 0;
 	u16 asid;
 
-	lockdep_assert_held(drv.asid_lock);
+	lockdep_assert_held(btm_drv.asid_lock);
 	if (btm_move_domain_asid(domain, &asid))
 		return 0;
 	spin_lock_irqsave(lock, flags);

@@ -10,25 +10,23 @@
 #include <linux/mutex.h>
 #include <linux/xarray.h>
 
+#include "driver_calls.h"
 #include "smmu_btm.h"
 
 /**
  * btm_driver_asids() - what the driver's ASID allocator holds now
- * @binding: the binding, with the allocator's symbols where the generation
- *	     has them
  * @count: set to the number of ASIDs in use
  * @lowest: set to the lowest ASID in use (0 when none)
  * @highest: set to the highest ASID in use (0 when none)
  *
- * Context: process; takes the driver's ASID mutex.
+ * Context: process, after btm_bind_symbols(); takes the driver's ASID mutex.
  * Return: 0, or -ENOENT when this kernel does not expose the allocator
  * (6.1: no such xarray, nor CONFIG_KALLSYMS_ALL).
  */
-int btm_driver_asids(const struct btm_binding *binding, unsigned int *count,
-		     u16 *lowest, u16 *highest)
+int btm_driver_asids(unsigned int *count, u16 *lowest, u16 *highest)
 {
-	struct xarray *xa = (struct xarray *)binding->addr[BTM_SYM_ASID_XA];
-	struct mutex *lock = (struct mutex *)binding->addr[BTM_SYM_ASID_LOCK];
+	struct xarray *xa = btm_drv.asid_xa;
+	struct mutex *lock = btm_drv.asid_lock;
 	unsigned long index;
 	void *entry;
 

@@ -207,7 +207,7 @@ static int status_show(struct seq_file *m, void *unused)
 		   str_yes_no(IS_ENABLED(CONFIG_IOMMU_SVA)));
 	seq_printf(m, "kernel.arm_smmu_v3_sva: %s\n",
 		   str_yes_no(IS_ENABLED(CONFIG_ARM_SMMU_V3_SVA)));
-	if (btm_driver_asids(b, &asids, &lowest, &highest))
+	if (btm_driver_asids(&asids, &lowest, &highest))
 		seq_puts(m, "driver.asids: not visible on this kernel\n");
 	else
 		seq_printf(m, "driver.asids: %u in use, lowest %u, highest %u\n",

@@ -49,6 +49,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "driver_calls.h"
 #include "driver_domain.h"
 #include "generated/layout.h"
 #include "smmu_cd.h"
@@ -68,18 +69,6 @@ static_assert(CTX_DESC_BYTES <= CTX_DESC_MAX);
 
 /* The CD tables are the masters' (6.7, 6.8), not the DMA domains'. */
 #define CD_TABLE_IN_MASTER	(BTM_LAYOUT_DRIVER_GEN == BTM_DRIVER_MASTER_CD)
-
-static struct {
-	/*
-	 * @table: the DMA domain (struct arm_smmu_domain) to 6.6, the
-	 * master (struct arm_smmu_master) from 6.7; cd is a struct
-	 * arm_smmu_ctx_desc
-	 */
-	int (*write_ctx_desc)(void *table, int ssid, void *cd);
-	void *quiet_cd;
-	/* serialises the driver's changes to masters' bonds and sva_enabled */
-	struct mutex *sva_lock;
-} drv;
 
 /**
  * struct btm_bond_hold - a placeholder on one master's list of bonds
@@ -105,11 +94,8 @@ static LIST_HEAD(all_attached);
  */
 int btm_cdt_init(const struct btm_binding *binding)
 {
-	drv.write_ctx_desc = (void *)binding->addr[BTM_SYM_WRITE_CTX_DESC];
-	drv.quiet_cd = (void *)binding->addr[BTM_SYM_QUIET_CD];
-	drv.sva_lock = (void *)binding->addr[BTM_SYM_SVA_LOCK];
-	return drv.write_ctx_desc && drv.quiet_cd && drv.sva_lock ? 0 :
-	       -ENOENT;
+	return btm_drv.write_ctx_desc && btm_drv.quiet_cd && btm_drv.sva_lock ?
+	       0 : -ENOENT;
 }
 
 /*
@@ -179,10 +165,10 @@ static int bond_hold(struct btm_sva_attach *at, void *master)
 	}
 	hold->master = master;
 	*(void **)BTM_AT(hold->bond, BTM_OFF_arm_smmu_bond__mm) = at;
-	mutex_lock(drv.sva_lock);
+	mutex_lock(btm_drv.sva_lock);
 	list_add(BTM_AT(hold->bond, BTM_OFF_arm_smmu_bond__list),
 		 BTM_AT(master, BTM_OFF_arm_smmu_master__bonds));
-	mutex_unlock(drv.sva_lock);
+	mutex_unlock(btm_drv.sva_lock);
 	list_add(&hold->node, &at->bonds);
 	return 0;
 }
@@ -195,9 +181,9 @@ static void bond_release(struct btm_sva_attach *at, void *master)
 	list_for_each_entry_safe(hold, tmp, &at->bonds, node) {
 		if (master && hold->master != master)
 			continue;
-		mutex_lock(drv.sva_lock);
+		mutex_lock(btm_drv.sva_lock);
 		list_del(BTM_AT(hold->bond, BTM_OFF_arm_smmu_bond__list));
-		mutex_unlock(drv.sva_lock);
+		mutex_unlock(btm_drv.sva_lock);
 		list_del(&hold->node);
 		kfree(hold->bond);
 		kfree(hold);
@@ -272,7 +258,7 @@ int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 	*(u64 *)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__mair) = cd[3];
 	*(struct mm_struct **)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__mm) =
 		cd[0] & SMMU_CD0_ASET ? NULL : sva->mm;
-	ret = drv.write_ctx_desc(table, pasid, ctx);
+	ret = btm_drv.write_ctx_desc(table, pasid, ctx);
 	if (ret) {
 		list_del(&at->all);
 		list_del_rcu(&at->node);
@@ -327,7 +313,7 @@ void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid)
 	 * never write to it.
 	 */
 	if (!WARN_ON_ONCE(dma_domain_of(dev, false) != at->dma))
-		drv.write_ctx_desc(at->table, pasid, NULL);
+		btm_drv.write_ctx_desc(at->table, pasid, NULL);
 	btm_sva_flush(sva);
 	list_del(&at->all);
 	list_del_rcu(&at->node);
@@ -353,7 +339,7 @@ void btm_cdt_quiesce(struct btm_sva *sva)
 	mutex_lock(&sva->attach_lock);
 	mutex_lock(&cdt_lock);
 	list_for_each_entry(at, &sva->attached, node)
-		drv.write_ctx_desc(at->table, at->pasid, drv.quiet_cd);
+		btm_drv.write_ctx_desc(at->table, at->pasid, btm_drv.quiet_cd);
 	mutex_unlock(&cdt_lock);
 	mutex_unlock(&sva->attach_lock);
 }

@@ -38,6 +38,7 @@
 
 #include "cmdq.h"
 #include "compat.h"
+#include "driver_calls.h"
 #include "driver_domain.h"
 #include "generated/layout.h"
 #include "inv_plan.h"
@@ -50,13 +51,6 @@ struct arm_smmu_cd;
 struct arm_smmu_master;
 
 /* The driver functions the shim calls from 6.10 (6.2 to 6.9: sva_cd_table.c). */
-static struct {
-	struct arm_smmu_cd *(*get_cd_ptr)(struct arm_smmu_master *master,
-					  u32 ssid);
-	void (*write_cd_entry)(struct arm_smmu_master *master, int ssid,
-			       struct arm_smmu_cd *cdptr,
-			       const struct arm_smmu_cd *target);
-} drv;
 
 /* Offsets and sizes a generation may lack (-1 in the layout): 0 there. */
 #define LAYOUT_NONNEG(name)	(BTM_##name > 0 ? BTM_##name : 0)
@@ -314,7 +308,7 @@ static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 	}
 	spin_lock_irqsave(lock, flags);
 	for (md = NULL; (md = next_attachment(sd, md, &master, &ssid));) {
-		cdptr = drv.get_cd_ptr(master, ssid);
+		cdptr = btm_drv.get_cd_ptr(master, ssid);
 		if (WARN_ON_ONCE(!cdptr))
 			continue;
 		memcpy(target, cdptr, CD_BYTES);
@@ -323,7 +317,8 @@ static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 		smmu_cd_make_faulting(words, sva->p->stall_force);
 		for (i = 0; i < ARRAY_SIZE(words); i++)
 			target[i] = cpu_to_le64(words[i]);
-		drv.write_cd_entry(master, ssid, cdptr, (void *)target);
+		btm_drv.write_cd_entry(master, ssid, cdptr,
+				       (const struct arm_smmu_cd *)target);
 	}
 	spin_unlock_irqrestore(lock, flags);
 flush:
@@ -358,9 +353,7 @@ int btm_notifier_init(const struct btm_binding *binding)
 	if (binding->gen == BTM_DRIVER_S1_CFG ||
 	    binding->gen == BTM_DRIVER_MASTER_CD)
 		return btm_cdt_init(binding);
-	drv.get_cd_ptr = (void *)binding->addr[BTM_SYM_GET_CD_PTR];
-	drv.write_cd_entry = (void *)binding->addr[BTM_SYM_WRITE_CD_ENTRY];
-	if (!drv.get_cd_ptr || !drv.write_cd_entry)
+	if (!btm_drv.get_cd_ptr || !btm_drv.write_cd_entry)
 		return -ENOENT;
 	return 0;
 }

@@ -66,6 +66,7 @@
 #include "asid_claims.h"
 #include "compat.h"
 #include "domain_move.h"
+#include "driver_calls.h"
 #include "driver_domain.h"
 #include "generated/layout.h"
 #include "sva_cd_table.h"
@@ -73,23 +74,11 @@
 #include "sva_notifier.h"
 #include "sva_provider.h"
 
-struct arm_smmu_cd;
-struct arm_smmu_device;
-struct arm_smmu_domain;
-struct arm_smmu_master;
-
-/* The driver functions the provider calls, with the driver's prototypes. */
+/*
+ * What the bound generation means for the provider, set by
+ * btm_provider_init(); the driver's functions themselves are in btm_drv.
+ */
 static struct {
-	struct arm_smmu_domain *(*domain_alloc)(void);
-	/* 6.10 to 6.x */
-	int (*set_pasid)(struct arm_smmu_master *master,
-			 struct arm_smmu_domain *smmu_domain, ioasid_t pasid,
-			 struct arm_smmu_cd *cd);
-	/* 7.x: also told the domain attached to the PASID before */
-	int (*set_pasid_old)(struct arm_smmu_master *master,
-			     struct arm_smmu_domain *smmu_domain,
-			     ioasid_t pasid, struct arm_smmu_cd *cd,
-			     struct iommu_domain *old);
 	/*
 	 * 6.2 to 6.9: the driver's ops (patched in place while a provider is
 	 * installed), its own entries there, the ops of its SVA domains, and
@@ -99,6 +88,8 @@ static struct {
 	struct btm_sva_entries orig;
 	const struct iommu_domain_ops *sva_ops;
 	unsigned int patched;
+	/* 6.10+: providers install by a copy of the ops in iommu_device */
+	bool ops_copy;
 	bool invs;
 } drv;
 
@@ -574,13 +565,14 @@ static int btm_sva_set_dev_pasid(BTM_SET_DEV_PASID_PARAMS)
 			       cd);
 	/* The driver's attach path: it writes the CD and its invalidations. */
 	if (!ret && drv.invs)
-		ret = drv.set_pasid_old(dev_iommu_priv_get(dev),
-					sva->smmu_domain, pasid,
-					(struct arm_smmu_cd *)cd,
-					BTM_SET_DEV_PASID_OLD);
+		ret = btm_drv.set_pasid.cd_old(dev_iommu_priv_get(dev),
+					       sva->smmu_domain, pasid,
+					       (struct arm_smmu_cd *)cd,
+					       BTM_SET_DEV_PASID_OLD);
 	else if (!ret)
-		ret = drv.set_pasid(dev_iommu_priv_get(dev), sva->smmu_domain,
-				    pasid, (struct arm_smmu_cd *)cd);
+		ret = btm_drv.set_pasid.cd(dev_iommu_priv_get(dev),
+					   sva->smmu_domain, pasid,
+					   (struct arm_smmu_cd *)cd);
 	mmput(sva->mm);
 	return ret;
 }
@@ -616,7 +608,7 @@ static struct iommu_domain *btm_sva_domain_alloc(struct device *dev,
 		return ERR_PTR(-ENOMEM);
 	}
 	INIT_LIST_HEAD(&sva->attached);
-	smmu_domain = drv.domain_alloc();
+	smmu_domain = btm_drv.domain_alloc();
 	if (IS_ERR(smmu_domain)) {
 		kfree(sva);
 		module_put(THIS_MODULE);
@@ -802,7 +794,7 @@ static const struct asid_alloc_ops provider_alloc_ops = {
  */
 static int provider_init_in_place(const struct btm_binding *binding)
 {
-	unsigned long ops = binding->addr[BTM_SYM_OPS];
+	unsigned long ops = (unsigned long)btm_drv.ops;
 	struct iommu_domain *probe;
 
 	if (!ops)
@@ -812,7 +804,7 @@ static int provider_init_in_place(const struct btm_binding *binding)
 		pr_err("the driver's arm_smmu_ops are not writable data here; no SVA provider\n");
 		return -EOPNOTSUPP;
 	}
-	drv.ops = (struct iommu_ops *)ops;
+	drv.ops = btm_drv.ops;
 	btm_ops_get_sva(drv.ops, &drv.orig);
 	if (!drv.orig.alloc_by_type || !drv.orig.remove_pasid)
 		return -ENOENT;
@@ -836,6 +828,7 @@ int btm_provider_init(const struct btm_binding *binding)
 {
 	bool cd_table = binding->gen == BTM_DRIVER_S1_CFG ||
 			binding->gen == BTM_DRIVER_MASTER_CD;
+	int ret;
 
 	if (!BTM_HAVE_SVA_DOMAIN_API || !btm_move_asid_lock() ||
 	    cd_table != BTM_SVA_MM_AT_ATTACH ||
@@ -846,14 +839,11 @@ int btm_provider_init(const struct btm_binding *binding)
 	drv.invs = binding->gen == BTM_DRIVER_INVS;
 	if (cd_table)
 		return provider_init_in_place(binding);
-	drv.domain_alloc = (void *)binding->addr[BTM_SYM_DOMAIN_ALLOC];
-	drv.set_pasid = drv.invs ? NULL :
-			(void *)binding->addr[BTM_SYM_SET_PASID];
-	drv.set_pasid_old = drv.invs ?
-			    (void *)binding->addr[BTM_SYM_SET_PASID] : NULL;
-	if (!drv.domain_alloc || !(drv.set_pasid || drv.set_pasid_old))
+	if (!btm_drv.domain_alloc || !btm_drv.set_pasid.cd)
 		return -ENOENT;
-	return btm_notifier_init(binding);
+	ret = btm_notifier_init(binding);
+	drv.ops_copy = !ret;
+	return ret;
 }
 
 /* Installed providers: the first places what they share, the last removes it. */
@@ -925,7 +915,7 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 	bool listed = false;
 	int ret;
 
-	if (!drv.domain_alloc && !in_place)
+	if (!drv.ops_copy && !in_place)
 		return -EOPNOTSUPP;
 	ret = asid_alloc_init(&p->aa, asid_bits, &provider_alloc_ops);
 	if (ret)
