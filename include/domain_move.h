@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Moving a live stage-1 DMA domain of the arm-smmu-v3 driver to a fresh
- * ASID, make-before-break (src/asid_move.c), and the hooks that make every
+ * ASID, make-before-break (src/core/asid_move.c), and the hooks that make every
  * invalidation of a moving domain cover both of its ASIDs. 6.2+ drivers.
  */
 #ifndef SMMU_BTM_DOMAIN_MOVE_H

@@ -4,7 +4,7 @@
  *
  * One table, filled once by btm_bind_symbols() from the validated symbols,
  * replaces a cast at every call site. Each function's prototype here is
- * the one its "func" line in src/layout.fields gives, which kbuild/gen-layout
+ * the one its "func" line in src/driver/layout.fields gives, which kbuild/gen-layout
  * checks parameter by parameter against the target kernel's BTF: a driver
  * that changed one stops the build instead of being called wrongly. Where
  * a function's prototype differs between driver generations, a union holds

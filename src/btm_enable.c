@@ -4,7 +4,7 @@
  * SMMU_CR2.PTM, and setting it again at unload.
  *
  * CR2 can only change while the SMMU is disabled (IHI 0070 6.3.12), so the
- * switch (src/cr2_switch.c) makes incoming transactions abort (GBPA.ABORT),
+ * switch (src/core/cr2_switch.c) makes incoming transactions abort (GBPA.ABORT),
  * disables the SMMU, writes CR2, invalidates every cached configuration and
  * TLB entry through the command queue (which runs while SMMUEN is 0),
  * enables the SMMU again and restores GBPA. A device's DMA in that window

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Moving a live stage-1 DMA domain of the arm-smmu-v3 driver to a fresh
- * ASID: the protocol of src/asid_move.c, carried out on the driver's own
+ * ASID: the protocol of src/core/asid_move.c, carried out on the driver's own
  * structures (layouts from BTF) with the driver's own CD writer.
  *
  * Where the driver reads the ASIDs it invalidates, and so how the move

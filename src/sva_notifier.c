@@ -10,8 +10,8 @@
  * reaches (an ATC refilled from an SMMU TLB entry the broadcast had yet to
  * remove would keep the stale translation); with no ATS master it sends
  * nothing, and costs what any mmu_notifier costs. Elsewhere it sends what
- * the stock driver sends. The commands are planned by src/inv_plan.c and go through the
- * driver's own command queue (src/cmdq.c).
+ * the stock driver sends. The commands are planned by src/core/inv_plan.c and go through the
+ * driver's own command queue (src/driver/cmdq.c).
  *
  * When the mm goes away while devices are still attached, each CD is kept
  * valid but made to fault (EPD0), so late DMA faults instead of walking

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host benchmark: the invalidation shim's own CPU cost per invalidation
- * (src/inv_plan.c, the module's source), with a submit function that only
+ * (src/core/inv_plan.c, the module's source), with a submit function that only
  * counts, so the figure is the planning and encoding alone. Each figure is
  * the median of RUNS runs. Informational only.
  */

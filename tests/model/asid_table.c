@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host model of the arm-smmu-v3 driver's ASID table, global to its SMMUs,
- * with smmu-btm's claims in it (src/asid_claims.c, src/asid_alloc.c): two
+ * with smmu-btm's claims in it (src/core/asid_claims.c, src/core/asid_alloc.c): two
  * SMMUs, the driver's DMA domains coming and going on each, and SVA domains
  * of several processes bound and unbound on either, each on its mm's CPU
  * ASID where the claims allow it, else on a private ASID (some processes'

@@ -4,7 +4,7 @@
  * orders that leave a window in which an unmap invalidates only the new
  * ASID while TLB entries under the old one are live. They live here rather
  * than in src/ because the module must never call them. They take the same
- * callbacks as asid_move_run() (src/asid_move.c) and ignore callback
+ * callbacks as asid_move_run() (src/core/asid_move.c) and ignore callback
  * errors: the model injects none into them.
  */
 #include "broken_orders.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host model of one SMMU with broadcast TLB maintenance, to check the
- * make-before-break ASID move (src/asid_move.c, with src/asid_alloc.c) under
+ * make-before-break ASID move (src/core/asid_move.c, with src/core/asid_alloc.c) under
  * concurrent device walks, unmaps, SVA binds and CPU broadcasts, and to show
  * that the same checks catch the two historical orders (broken_orders.c).
  *

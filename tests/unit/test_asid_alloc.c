@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the per-SMMU ASID allocator (src/asid_alloc.c).
+ * Unit tests of the per-SMMU ASID allocator (src/core/asid_alloc.c).
  */
 #include <errno.h>
 #include <setjmp.h>

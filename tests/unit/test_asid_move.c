@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the make-before-break ASID move (src/asid_move.c): the exact
+ * Unit tests of the make-before-break ASID move (src/core/asid_move.c): the exact
  * order of the callbacks, and the undo when one fails. The callbacks act on
  * a fake domain and record what they are asked to do.
  */

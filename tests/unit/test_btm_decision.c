@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the BTM eligibility decision (src/btm_decision.c). The
+ * Unit tests of the BTM eligibility decision (src/core/btm_decision.c). The
  * fixtures are raw register values, decoded by smmu_decode_features(), so
  * the decoder and the decision are tested together as the module uses them.
  */

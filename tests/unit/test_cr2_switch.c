@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the SMMU_CR2.PTM switch (src/cr2_switch.c), run against a
+ * Unit tests of the SMMU_CR2.PTM switch (src/core/cr2_switch.c), run against a
  * model SMMU that does what IHI 0070 says the registers involved do, and
  * records every move that would be wrong on real hardware:
  * - CR2 written while SMMUEN or CR0ACK.SMMUEN is 1 (ignored, as SMMUv3.2

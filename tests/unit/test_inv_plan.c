@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the invalidation plan (src/inv_plan.c): what one CPU-side
+ * Unit tests of the invalidation plan (src/core/inv_plan.c): what one CPU-side
  * invalidation sends to the SMMU with and without BTM, decoded back from
  * the commands (field positions restated from IHI 0070 chapter 4).
  */

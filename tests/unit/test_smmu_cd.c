@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the SVA CD encoder (src/smmu_cd.c). Field positions are
+ * Unit tests of the SVA CD encoder (src/core/smmu_cd.c). Field positions are
  * restated from IHI 0070 section 5.4, independently of include/smmu_cd.h.
  */
 #include <setjmp.h>

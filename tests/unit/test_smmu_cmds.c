@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the command encoder (src/smmu_cmds.c). Field positions are
+ * Unit tests of the command encoder (src/core/smmu_cmds.c). Field positions are
  * restated from IHI 0070 chapter 4, independently of include/smmu_cmds.h.
  */
 #include <setjmp.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the SMMUv3 ID register decoder (src/smmu_regs.c). Expected
+ * Unit tests of the SMMUv3 ID register decoder (src/core/smmu_regs.c). Expected
  * bit positions are restated here from IHI 0070 section 6.3, independently
  * of include/smmu_regs.h, so a wrong mask there fails a test.
  */
