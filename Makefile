@@ -16,7 +16,7 @@ endif
 endif
 
 .PHONY: all modules clean setup unit model bench matrix qemu dkms-check lint \
-	check demo install uninstall
+	check demo install uninstall deb rpm packages
 
 all: modules
 
@@ -62,8 +62,26 @@ check:
 demo:
 	$(SCRIPTS)/demo
 
+deb:
+	$(CURDIR)/packaging/build-deb
+
+rpm:
+	$(CURDIR)/packaging/build-rpm
+
+packages:
+	$(SCRIPTS)/packages
+
 install:
 	$(SCRIPTS)/dkms-install
 
-uninstall:
+undeb:
+	$(CURDIR)/packaging/build-deb
+
+rpm:
+	$(CURDIR)/packaging/build-rpm
+
+packages:
+	$(SCRIPTS)/packages
+
+install:
 	$(SCRIPTS)/dkms-install --remove
