@@ -10,7 +10,7 @@
 #include "binding.h"
 #include "cr2_switch.h"
 
-int btm_enable_init(const struct btm_binding *binding);
+int btm_enable_init(void);
 int btm_set_ptm(void *smmu, bool ptm, struct cr2_switch_report *rep);
 void btm_live_regs(void *smmu, u32 *cr0, u32 *cr2);
 

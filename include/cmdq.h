@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Commands through the arm-smmu-v3 driver's own command queue (6.10+).
+ * Commands through the arm-smmu-v3 driver's own command queue.
  */
 #ifndef SMMU_BTM_CMDQ_H
 #define SMMU_BTM_CMDQ_H
 
 #include <linux/types.h>
 
-#include "binding.h"
 #include "smmu_cmds.h"
 
-int btm_cmdq_init(const struct btm_binding *binding);
+struct arm_smmu_device;
+
+int btm_cmdq_init(void);
+int btm_cmdq_issue_main(struct arm_smmu_device *smmu, void *cmds,
+			unsigned int n, bool sync);
+int btm_cmdq_issue_queue(struct arm_smmu_device *smmu, void *cmds,
+			 unsigned int n, bool sync);
 int btm_cmdq_submit(void *smmu, struct smmu_cmd *cmds, unsigned int n,
 		    bool sync);
 

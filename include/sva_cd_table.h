@@ -11,10 +11,9 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
-#include "binding.h"
-
 struct btm_sva;
 struct device;
+struct inv_batch;
 
 /**
  * struct btm_sva_attach - an SVA domain's CD in one CD table
@@ -45,7 +44,10 @@ struct btm_sva_attach {
 	struct rcu_head rcu;
 };
 
-int btm_cdt_init(const struct btm_binding *binding);
+int btm_cdt_shim_init(void);
+bool btm_cdt_ats_possible(struct btm_sva *sva);
+void btm_cdt_plan_atcs(struct inv_batch *b, struct btm_sva *sva, u64 start,
+		       u64 size);
 int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 		   const u64 cd[4]);
 void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid);

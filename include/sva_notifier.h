@@ -5,14 +5,20 @@
 #ifndef SMMU_BTM_SVA_NOTIFIER_H
 #define SMMU_BTM_SVA_NOTIFIER_H
 
-#include "binding.h"
+#include <linux/types.h>
 
 struct btm_sva;
+struct inv_batch;
 
-int btm_notifier_init(const struct btm_binding *binding);
+int btm_notifier_init(void);
 int btm_sva_notifier_register(struct btm_sva *sva);
 void btm_sva_notifier_put(struct btm_sva *sva);
 void btm_notifier_exit(void);
 void btm_sva_flush(struct btm_sva *sva);
+
+/* For the generations' ways of reaching an SVA domain's masters (src/gen/). */
+void btm_shim_plan_master_atcs(struct inv_batch *b, void *master, u32 ssid,
+			       u64 start, u64 size);
+bool btm_shim_domain_ats(void *sd);
 
 #endif /* SMMU_BTM_SVA_NOTIFIER_H */

@@ -93,7 +93,7 @@ struct btm_sva {
 	bool delegated;
 };
 
-int btm_provider_init(const struct btm_binding *binding);
+int btm_provider_init(void);
 int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 			 void *smmu, unsigned int asid_bits, bool stall_force,
 			 const struct inv_smmu *inv, bool btm);

@@ -73,14 +73,13 @@ static void delay_1us(void *smmu)
 }
 
 /**
- * btm_enable_init() - find what switching needs in the driver
- * @binding: the validated binding
+ * btm_enable_init() - find what switching needs in the bound driver
  *
  * Return: 0, or -EOPNOTSUPP for a driver generation before 6.2.
  */
-int btm_enable_init(const struct btm_binding *binding)
+int btm_enable_init(void)
 {
-	return btm_cmdq_init(binding);
+	return btm_cmdq_init();
 }
 
 /* The interrupt the driver's global error handler runs on: 0 for none. */

@@ -13,6 +13,7 @@
 #include <asm/sysreg.h>
 #include <asm/virt.h>
 
+#include "driver_gen.h"
 #include "smmu_btm.h"
 
 /* ID_AA64MMFR0_EL1.ASIDBits (Arm ARM D19.2): 0b0010 means 16 bits. */
@@ -48,11 +49,7 @@ void btm_read_kernel_facts(struct btm_kernel_facts *kernel,
 	kernel->iommu_sva = IS_ENABLED(CONFIG_IOMMU_SVA);
 	kernel->driver_sva = IS_ENABLED(CONFIG_ARM_SMMU_V3_SVA);
 	kernel->driver_btm = driver_features & SMMU_DRV_FEAT_BTM;
-	/*
-	 * Every supported generation builds stage-1-only STEs with S2VMID 0
-	 * (the STE is zeroed before the stage-1 fields are set).
-	 */
-	kernel->s1_s2vmid_zero = gen != BTM_DRIVER_UNKNOWN;
+	kernel->s1_s2vmid_zero = btm_gen && btm_gen->s1_s2vmid_zero;
 	/*
 	 * KVM can run guests when built in and the kernel owns EL2. A non-VHE
 	 * host's EL2 availability is not visible to modules (__boot_cpu_mode

@@ -404,7 +404,7 @@ int btm_move_init(const struct btm_binding *binding)
 	    binding->gen != BTM_DRIVER_MASTER_CD &&
 	    binding->gen != BTM_DRIVER_DOMAIN && binding->gen != BTM_DRIVER_INVS)
 		return -EOPNOTSUPP;
-	ret = btm_cmdq_init(binding);
+	ret = btm_cmdq_init();
 	if (ret)
 		return ret;
 	drv.master_cd = binding->gen == BTM_DRIVER_MASTER_CD;

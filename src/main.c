@@ -132,9 +132,9 @@ static int __init smmu_btm_prepare(void)
 	ret = btm_move_init(&state.binding);
 	if (ret)
 		return ret;
-	ret = btm_provider_init(&state.binding);
+	ret = btm_provider_init();
 	if (!ret)
-		ret = btm_enable_init(&state.binding);
+		ret = btm_enable_init();
 	if (ret)
 		btm_move_exit();
 	return ret;

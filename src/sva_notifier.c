@@ -13,9 +13,11 @@
  * the stock driver sends. The commands are planned by src/core/inv_plan.c and go through the
  * driver's own command queue (src/driver/cmdq.c).
  *
- * When the mm goes away while devices are still attached, each CD is kept
- * valid but made to fault (EPD0), so late DMA faults instead of walking
- * freed tables, and the ASID is invalidated explicitly: an exiting mm's
+ * Which masters an SVA domain's ATC invalidations reach, and how its CDs
+ * are quiesced, differ by driver generation (btm_gen, src/gen/). When the
+ * mm goes away while devices are still attached, each CD is kept valid but
+ * made to fault (EPD0), so late DMA faults instead of walking freed
+ * tables, and the ASID is invalidated explicitly: an exiting mm's
  * pages are unmapped without broadcast TLBIs. The domain itself is freed
  * after the notifier's SRCU grace period, once no callback can run.
  *
@@ -38,27 +40,17 @@
 
 #include "cmdq.h"
 #include "compat.h"
-#include "driver_calls.h"
 #include "driver_domain.h"
+#include "driver_gen.h"
 #include "generated/layout.h"
 #include "inv_plan.h"
-#include "smmu_cd.h"
-#include "sva_cd_table.h"
 #include "sva_notifier.h"
 #include "sva_provider.h"
-
-struct arm_smmu_cd;
-struct arm_smmu_master;
-
-/* The driver functions the shim calls from 6.10 (6.2 to 6.9: sva_cd_table.c). */
 
 /* Offsets and sizes a generation may lack (-1 in the layout): 0 there. */
 #define LAYOUT_NONNEG(name)	(BTM_##name > 0 ? BTM_##name : 0)
 #define ATS_BIT			LAYOUT_NONNEG(BIT_arm_smmu_master__ats_enabled)
 #define STREAM_BYTES		LAYOUT_NONNEG(SIZEOF_arm_smmu_stream)
-#define CD_BYTES		LAYOUT_NONNEG(SIZEOF_arm_smmu_cd)
-#define CD_MAX_BYTES		64
-static_assert(CD_BYTES <= CD_MAX_BYTES);
 
 /* A one-bit field from 6.10, a bool before. */
 static bool master_ats(void *master)
@@ -72,47 +64,19 @@ static bool master_ats(void *master)
 	return byte & BIT(ATS_BIT % 8);
 }
 
-static struct list_head *devices_of(void *sd)
-{
-	return BTM_AT(sd, BTM_OFF_arm_smmu_domain__devices);
-}
-
-/*
- * The attachment of domain @sd after @md (the first for NULL), as its
- * driver's master and SSID; NULL after the last. devices_lock is held.
+/**
+ * btm_shim_plan_master_atcs() - ATC invalidations for every ATS stream of
+ * a master, at one SSID
+ * @b: the batch
+ * @master: the driver's master
+ * @ssid: the substream
+ * @start: the range's start
+ * @size: its size (0: everything)
+ *
+ * Context: the lock of the master's list in its domain held.
  */
-static void *next_attachment(void *sd, void *md, void **master, u32 *ssid)
-{
-	struct list_head *head = devices_of(sd), *pos;
-
-	pos = md ? BTM_AT(md, BTM_OFF_arm_smmu_master_domain__devices_elm) :
-		   head;
-	if (pos->next == head)
-		return NULL;
-	md = (char *)pos->next - BTM_OFF_arm_smmu_master_domain__devices_elm;
-	*master = *(void **)BTM_AT(md, BTM_OFF_arm_smmu_master_domain__master);
-	*ssid = *(u32 *)BTM_AT(md, BTM_OFF_arm_smmu_master_domain__ssid);
-	return md;
-}
-
-/*
- * 6.2 to 6.9: the master after @master (the first for NULL) on the list of
- * the DMA domain @sd, whose devices_lock is held; NULL after the last.
- */
-static void *next_master(void *sd, void *master)
-{
-	struct list_head *head = devices_of(sd), *pos;
-
-	pos = master ? BTM_AT(master, BTM_OFF_arm_smmu_master__domain_head) :
-		       head;
-	if (pos->next == head)
-		return NULL;
-	return (char *)pos->next - BTM_OFF_arm_smmu_master__domain_head;
-}
-
-/* ATC invalidations for every ATS stream of @master, at @ssid. */
-static void plan_master_atcs(struct inv_batch *b, void *master, u32 ssid,
-			     u64 start, u64 size)
+void btm_shim_plan_master_atcs(struct inv_batch *b, void *master, u32 ssid,
+			       u64 start, u64 size)
 {
 	void *streams;
 	unsigned int i, n;
@@ -129,75 +93,42 @@ static void plan_master_atcs(struct inv_batch *b, void *master, u32 ssid,
 	}
 }
 
-/*
- * ATC invalidations for every ATS stream the domain @sd is attached with:
- * from 6.10 the SVA domain's own attachments, each with its SSID; before,
- * every master of a DMA domain whose CD table holds the SVA CD, at @ssid.
+/**
+ * btm_shim_domain_ats() - whether a driver domain has a master with ATS
+ * @sd: the driver's domain
+ *
+ * The driver counts the domain's ATS masters before it enables ATS on one:
+ * read after a full barrier that follows the TLB invalidation's
+ * completion, a count of 0 means no master whose ATS comes up later can
+ * have cached the old entry. The stock driver skips the same way.
+ *
+ * Return: whether to invalidate ATCs of its masters.
  */
-static void plan_domain_atcs(struct inv_batch *b, void *sd, u32 ssid,
-			     u64 start, u64 size)
+bool btm_shim_domain_ats(void *sd)
 {
-	spinlock_t *lock = BTM_AT(sd, BTM_OFF_arm_smmu_domain__devices_lock);
-	atomic_t *nr_ats = BTM_AT(sd, BTM_OFF_arm_smmu_domain__nr_ats_masters);
-	void *md, *master;
-	unsigned long flags;
-
-	/*
-	 * The driver counts the domain's ATS masters before it enables ATS on
-	 * one; the barrier orders the completed TLB invalidation before the
-	 * read, so a master whose ATS comes up later cannot have cached the
-	 * old entry. The stock driver skips the same way.
-	 */
-	smp_mb();
-	if (!atomic_read(nr_ats))
-		return;
-	spin_lock_irqsave(lock, flags);
-	if (BTM_SVA_MM_AT_ATTACH) {
-		for (master = NULL; (master = next_master(sd, master));)
-			plan_master_atcs(b, master, ssid, start, size);
-	} else {
-		for (md = NULL; (md = next_attachment(sd, md, &master, &ssid));)
-			plan_master_atcs(b, master, ssid, start, size);
-	}
-	spin_unlock_irqrestore(lock, flags);
+	return atomic_read(BTM_AT(sd, BTM_OFF_arm_smmu_domain__nr_ats_masters));
 }
 
 /*
- * Whether a master with ATS enabled may be attached with @sva, the same
- * test plan_domain_atcs() makes, without its lock: an ATS master attached
- * after the read cannot have cached the translation just invalidated.
+ * Whether a master with ATS enabled may be attached with @sva, without a
+ * lock: an ATS master attached after the read cannot have cached the
+ * translation just invalidated. The barrier orders the completed TLB
+ * invalidation before the reads of the ATS counts.
  */
 static bool ats_possible(struct btm_sva *sva)
 {
-	struct btm_sva_attach *at;
-	bool ats = false;
-
-	/* Orders the completed TLB invalidation before the count's read. */
+	/* The completed TLB invalidation, before the ATS counts' reads. */
 	smp_mb();
-	if (!BTM_SVA_MM_AT_ATTACH)
-		return atomic_read(BTM_AT(sva->smmu_domain,
-				BTM_OFF_arm_smmu_domain__nr_ats_masters));
-	rcu_read_lock();
-	list_for_each_entry_rcu(at, &sva->attached, node)
-		ats |= atomic_read(BTM_AT(at->dma,
-				BTM_OFF_arm_smmu_domain__nr_ats_masters));
-	rcu_read_unlock();
-	return ats;
+	return btm_gen->sva_ats_possible(sva);
 }
 
+/* The ATC invalidations, after the same barrier. */
 static void plan_atcs(struct inv_batch *b, struct btm_sva *sva, u64 start,
 		      u64 size)
 {
-	struct btm_sva_attach *at;
-
-	if (!BTM_SVA_MM_AT_ATTACH) {
-		plan_domain_atcs(b, sva->smmu_domain, 0, start, size);
-		return;
-	}
-	rcu_read_lock();
-	list_for_each_entry_rcu(at, &sva->attached, node)
-		plan_domain_atcs(b, at->dma, at->pasid, start, size);
-	rcu_read_unlock();
+	/* The completed TLB invalidation, before the ATS counts' reads. */
+	smp_mb();
+	btm_gen->sva_plan_atcs(b, sva, start, size);
 }
 
 /*
@@ -293,35 +224,8 @@ void btm_sva_flush(struct btm_sva *sva)
 static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	struct btm_sva *sva = container_of(mn, struct btm_sva, mn);
-	void *sd = sva->smmu_domain, *md, *master;
-	spinlock_t *lock = BTM_AT(sd, BTM_OFF_arm_smmu_domain__devices_lock);
-	__le64 target[CD_MAX_BYTES / 8];
-	struct arm_smmu_cd *cdptr;
-	unsigned long flags;
-	u64 words[4];
-	unsigned int i;
-	u32 ssid;
 
-	if (BTM_SVA_MM_AT_ATTACH) {
-		btm_cdt_quiesce(sva);
-		goto flush;
-	}
-	spin_lock_irqsave(lock, flags);
-	for (md = NULL; (md = next_attachment(sd, md, &master, &ssid));) {
-		cdptr = btm_drv.get_cd_ptr(master, ssid);
-		if (WARN_ON_ONCE(!cdptr))
-			continue;
-		memcpy(target, cdptr, CD_BYTES);
-		for (i = 0; i < ARRAY_SIZE(words); i++)
-			words[i] = le64_to_cpu(target[i]);
-		smmu_cd_make_faulting(words, sva->p->stall_force);
-		for (i = 0; i < ARRAY_SIZE(words); i++)
-			target[i] = cpu_to_le64(words[i]);
-		btm_drv.write_cd_entry(master, ssid, cdptr,
-				       (const struct arm_smmu_cd *)target);
-	}
-	spin_unlock_irqrestore(lock, flags);
-flush:
+	btm_gen->sva_quiesce(sva);
 	/* No broadcast will come for an exiting mm's pages: the whole ASID. */
 	btm_sva_flush(sva);
 	atomic_inc(&sva->p->released);
@@ -339,23 +243,18 @@ static const struct mmu_notifier_ops sva_mn_ops = {
 };
 
 /**
- * btm_notifier_init() - resolve the driver functions the shim calls
- * @binding: the validated binding
+ * btm_notifier_init() - check that the bound driver has what the shim calls
  *
- * Return: 0, or -EOPNOTSUPP for a driver generation before 6.2.
+ * Return: 0, or -EOPNOTSUPP for a driver generation before 6.2, or -ENOENT
+ * when the binding lacks a function the generation's shim calls.
  */
-int btm_notifier_init(const struct btm_binding *binding)
+int btm_notifier_init(void)
 {
-	int ret = btm_cmdq_init(binding);
+	int ret = btm_cmdq_init();
 
 	if (ret)
 		return ret;
-	if (binding->gen == BTM_DRIVER_S1_CFG ||
-	    binding->gen == BTM_DRIVER_MASTER_CD)
-		return btm_cdt_init(binding);
-	if (!btm_drv.get_cd_ptr || !btm_drv.write_cd_entry)
-		return -ENOENT;
-	return 0;
+	return btm_gen->shim_init ? btm_gen->shim_init() : -EOPNOTSUPP;
 }
 
 /**

@@ -27,7 +27,7 @@
  * path (arm_smmu_set_pasid) takes it as its own. Before, the driver's SVA
  * domain is a bare iommu_domain whose CDs go into the CD table of each
  * device's DMA domain; the provider's is its own, and writes its CDs there
- * with the driver's CD writer (src/sva_cd_table.c). Those kernels tell a
+ * with the driver's CD writer (src/gen/sva_cd_table.c). Those kernels tell a
  * new SVA domain its mm only after allocating it (domain->mm), so the
  * domain gets its ASID and notifier at its first attach instead. Its ASID is the mm's CPU ASID,
  * pinned (arm64_mm_context_get) and held in the SMMU's allocator and in
@@ -67,6 +67,7 @@
 #include "compat.h"
 #include "domain_move.h"
 #include "driver_calls.h"
+#include "driver_gen.h"
 #include "driver_domain.h"
 #include "generated/layout.h"
 #include "sva_cd_table.h"
@@ -90,7 +91,6 @@ static struct {
 	unsigned int patched;
 	/* 6.10+: providers install by a copy of the ops in iommu_device */
 	bool ops_copy;
-	bool invs;
 } drv;
 
 /*
@@ -323,21 +323,11 @@ static void sva_release_asid(struct btm_sva *sva)
 
 /* --- the SVA domain's ops --- */
 
-/* What arm_smmu_domain_alloc() allocated: the domain, and its 7.x array. */
-static void free_smmu_domain(void *smmu_domain)
-{
-	void __rcu **invs = BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__invs);
-
-	if (drv.invs)
-		kfree(rcu_dereference_protected(*invs, true));
-	kfree(smmu_domain);
-}
-
 /* The domain, its module reference: for one never set up, or once freed. */
 static void sva_free_memory(struct btm_sva *sva)
 {
 	if (sva->smmu_domain)
-		free_smmu_domain(sva->smmu_domain);
+		btm_gen->sva_domain_free(sva->smmu_domain);
 	kfree(sva);
 	module_put(THIS_MODULE);
 }
@@ -564,15 +554,10 @@ static int btm_sva_set_dev_pasid(BTM_SET_DEV_PASID_PARAMS)
 	ret = btm_sva_build_cd(sva, master_stalls(dev_iommu_priv_get(dev)),
 			       cd);
 	/* The driver's attach path: it writes the CD and its invalidations. */
-	if (!ret && drv.invs)
-		ret = btm_drv.set_pasid.cd_old(dev_iommu_priv_get(dev),
-					       sva->smmu_domain, pasid,
-					       (struct arm_smmu_cd *)cd,
-					       BTM_SET_DEV_PASID_OLD);
-	else if (!ret)
-		ret = btm_drv.set_pasid.cd(dev_iommu_priv_get(dev),
-					   sva->smmu_domain, pasid,
-					   (struct arm_smmu_cd *)cd);
+	if (!ret)
+		ret = btm_gen->sva_attach_cd(dev_iommu_priv_get(dev),
+					     sva->smmu_domain, pasid, cd,
+					     BTM_SET_DEV_PASID_OLD);
 	mmput(sva->mm);
 	return ret;
 }
@@ -626,8 +611,7 @@ static struct iommu_domain *btm_sva_domain_alloc(struct device *dev,
 	domain->pgsize_bitmap = PAGE_SIZE;
 	*(void **)BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__smmu) = p->smmu;
 	*(u32 *)BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__stage) =
-		drv.invs ? BTM_ENUM_ARM_SMMU_DOMAIN_SVA :
-			   BTM_ENUM_ARM_SMMU_DOMAIN_S1;
+		btm_gen->sva_stage;
 	ret = sva_setup(p, sva, mm, true);
 	if (ret)
 		goto err;
@@ -792,7 +776,7 @@ static const struct asid_alloc_ops provider_alloc_ops = {
  * without a provider is handed to the driver's SVA, which attaches and
  * detaches by the domain's mm alone.
  */
-static int provider_init_in_place(const struct btm_binding *binding)
+static int provider_init_in_place(void)
 {
 	unsigned long ops = (unsigned long)btm_drv.ops;
 	struct iommu_domain *probe;
@@ -814,34 +798,34 @@ static int provider_init_in_place(const struct btm_binding *binding)
 		drv.sva_ops = probe->ops;
 		probe->ops->free(probe);
 	}
-	return btm_notifier_init(binding);
+	return btm_notifier_init();
 }
 
 /**
- * btm_provider_init() - resolve the driver functions the provider calls
- * @binding: the validated binding; btm_move_init() has succeeded
+ * btm_provider_init() - check that the bound driver has what the provider
+ * calls
  *
- * Return: 0, or -EOPNOTSUPP where this kernel has no SVA domain API or the
- * driver generation is not one the provider knows.
+ * Context: btm_move_init() has succeeded.
+ * Return: 0, or -EOPNOTSUPP where this kernel has no SVA domain API, the
+ * provider does not drive the generation bound, or the generation's route
+ * does not match the kernel's SVA API (the mm given at attach, to 6.9).
  */
-int btm_provider_init(const struct btm_binding *binding)
+int btm_provider_init(void)
 {
-	bool cd_table = binding->gen == BTM_DRIVER_S1_CFG ||
-			binding->gen == BTM_DRIVER_MASTER_CD;
+	enum btm_provider_route route = btm_gen ? btm_gen->provider :
+						  BTM_PROVIDER_NONE;
+	bool in_place = route == BTM_PROVIDER_IN_PLACE;
 	int ret;
 
 	if (!BTM_HAVE_SVA_DOMAIN_API || !btm_move_asid_lock() ||
-	    cd_table != BTM_SVA_MM_AT_ATTACH ||
-	    (!cd_table && binding->gen != BTM_DRIVER_DOMAIN &&
-	     binding->gen != BTM_DRIVER_INVS))
+	    route == BTM_PROVIDER_NONE || in_place != BTM_SVA_MM_AT_ATTACH)
 		return -EOPNOTSUPP;
 	btm_domain_ops_set_dev_pasid(&btm_sva_domain_ops, btm_sva_set_dev_pasid);
-	drv.invs = binding->gen == BTM_DRIVER_INVS;
-	if (cd_table)
-		return provider_init_in_place(binding);
+	if (in_place)
+		return provider_init_in_place();
 	if (!btm_drv.domain_alloc || !btm_drv.set_pasid.cd)
 		return -ENOENT;
-	ret = btm_notifier_init(binding);
+	ret = btm_notifier_init();
 	drv.ops_copy = !ret;
 	return ret;
 }

@@ -25,6 +25,7 @@
 #include <linux/utsname.h>
 
 #include "driver_calls.h"
+#include "driver_gen.h"
 #include "generated/layout.h"
 #include "smmu_btm.h"
 
@@ -364,7 +365,8 @@ static unsigned long resolve(const struct sym_search *search, unsigned int i,
  *
  * The driver is built into the kernel image (btm_check_kernel()'s caller
  * refuses a modular one), so kallsyms_on_each_symbol() sees all of it.
- * What smmu-btm uses of it goes, typed, into btm_drv.
+ * What smmu-btm uses of it goes, typed, into btm_drv, and the generation's
+ * table of operations into btm_gen.
  *
  * Return: 0, or a negative errno after one line naming the symbol at fault
  * and the kernel release.
@@ -381,6 +383,7 @@ int btm_bind_symbols(struct btm_binding *binding, const void *driver_ops,
 	/* Every member is one address wide: a symbol's is copied in whole. */
 	BUILD_BUG_ON(sizeof(btm_drv) != 15 * sizeof(unsigned long));
 	memset(&btm_drv, 0, sizeof(btm_drv));
+	btm_gen = NULL;
 	search = kzalloc(sizeof(*search), GFP_KERNEL);
 	if (!search)
 		return -ENOMEM;
@@ -411,6 +414,8 @@ int btm_bind_symbols(struct btm_binding *binding, const void *driver_ops,
 	kfree(search);
 	if (ret)
 		memset(&btm_drv, 0, sizeof(btm_drv));
+	else
+		btm_gen = btm_gen_ops_of(binding->gen);
 	return ret;
 }
 

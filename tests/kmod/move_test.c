@@ -437,7 +437,7 @@ static int setup(struct pci_dev *pdev, bool *hooked, bool *installed)
 		ret = btm_move_init(&binding);
 	*hooked = !ret;
 	if (!ret)
-		ret = btm_provider_init(&binding);
+		ret = btm_provider_init();
 	if (!ret)
 		/* QEMU's SMMU does not force stalls. */
 		ret = btm_provider_install(&provider, iommu, smmu, *(u32 *)

@@ -30,6 +30,10 @@
  * attachments is written under its attach_lock and cdt_lock, and read by
  * the notifier under RCU.
  *
+ * The shim reaches such an SVA domain's ATS masters the same way: every
+ * master of each DMA domain whose table holds one of its CDs, at that
+ * CD's SSID (btm_cdt_plan_atcs()).
+ *
  * Its fallible steps are kept out of line and marked ALLOW_ERROR_INJECTION,
  * so that a debug kernel's fail_function can fail each in turn (the guest
  * test fault-inject-bind and fault-inject-move); elsewhere the mark is
@@ -53,6 +57,7 @@
 #include "driver_domain.h"
 #include "generated/layout.h"
 #include "smmu_cd.h"
+#include "driver_gen.h"
 #include "sva_cd_table.h"
 #include "sva_notifier.h"
 #include "sva_provider.h"
@@ -66,9 +71,6 @@ struct arm_smmu_domain;
 static_assert(CTX_DESC_BYTES <= CTX_DESC_MAX);
 #define BOND_BYTES	(BTM_SIZEOF_arm_smmu_bond > 0 ? \
 			 BTM_SIZEOF_arm_smmu_bond : 0)
-
-/* The CD tables are the masters' (6.7, 6.8), not the DMA domains'. */
-#define CD_TABLE_IN_MASTER	(BTM_LAYOUT_DRIVER_GEN == BTM_DRIVER_MASTER_CD)
 
 /**
  * struct btm_bond_hold - a placeholder on one master's list of bonds
@@ -86,16 +88,84 @@ static DEFINE_MUTEX(cdt_lock);
 static LIST_HEAD(all_attached);
 
 /**
- * btm_cdt_init() - resolve the driver's CD writer, its quiet CD and its
- * SVA mutex
- * @binding: the validated binding, of a 6.2 to 6.8 driver
+ * btm_cdt_shim_init() - check that the binding has the driver's CD writer,
+ * its quiet CD and its SVA mutex
  *
- * Return: 0, or -ENOENT when the binding lacks them.
+ * Return: 0, or -ENOENT when it lacks one.
  */
-int btm_cdt_init(const struct btm_binding *binding)
+int btm_cdt_shim_init(void)
 {
 	return btm_drv.write_ctx_desc && btm_drv.quiet_cd && btm_drv.sva_lock ?
 	       0 : -ENOENT;
+}
+
+/*
+ * The master after @master (the first for NULL) on the list of the DMA
+ * domain @dma, whose devices_lock is held; NULL after the last.
+ */
+static void *next_master(void *dma, void *master)
+{
+	struct list_head *head = BTM_AT(dma, BTM_OFF_arm_smmu_domain__devices);
+	struct list_head *pos;
+
+	pos = master ? BTM_AT(master, BTM_OFF_arm_smmu_master__domain_head) :
+		       head;
+	if (pos->next == head)
+		return NULL;
+	return (char *)pos->next - BTM_OFF_arm_smmu_master__domain_head;
+}
+
+/**
+ * btm_cdt_ats_possible() - whether a master with ATS enabled may be
+ * attached with an SVA domain: through one of the DMA domains whose CD
+ * tables hold its CD
+ * @sva: the SVA domain
+ *
+ * Context: after a full barrier (see btm_shim_domain_ats()).
+ * Return: whether the ATCs must be invalidated.
+ */
+bool btm_cdt_ats_possible(struct btm_sva *sva)
+{
+	struct btm_sva_attach *at;
+	bool ats = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(at, &sva->attached, node)
+		ats |= btm_shim_domain_ats(at->dma);
+	rcu_read_unlock();
+	return ats;
+}
+
+/**
+ * btm_cdt_plan_atcs() - the ATC invalidations of an SVA domain: for every
+ * master of each DMA domain whose CD table holds its CD, at that CD's SSID
+ * @b: the batch
+ * @sva: the SVA domain
+ * @start: the range's start
+ * @size: its size (0: everything)
+ *
+ * Context: after a full barrier (see btm_shim_domain_ats()).
+ */
+void btm_cdt_plan_atcs(struct inv_batch *b, struct btm_sva *sva, u64 start,
+		       u64 size)
+{
+	struct btm_sva_attach *at;
+	unsigned long flags;
+	spinlock_t *lock;	/* the DMA domain's devices_lock */
+	void *master;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(at, &sva->attached, node) {
+		if (!btm_shim_domain_ats(at->dma))
+			continue;
+		lock = BTM_AT(at->dma, BTM_OFF_arm_smmu_domain__devices_lock);
+		spin_lock_irqsave(lock, flags);
+		for (master = NULL; (master = next_master(at->dma, master));)
+			btm_shim_plan_master_atcs(b, master, at->pasid, start,
+						  size);
+		spin_unlock_irqrestore(lock, flags);
+	}
+	rcu_read_unlock();
 }
 
 /*
@@ -123,7 +193,7 @@ static void *dma_domain_of(struct device *dev, bool sva_enabled)
 /* The owner of the CD table an SVA CD of @master goes into. */
 static void *table_of(void *master, void *dma)
 {
-	return CD_TABLE_IN_MASTER ? master : dma;
+	return btm_gen->cdt_in_master ? master : dma;
 }
 
 /* The attachment at @pasid in @table. */
@@ -296,7 +366,7 @@ void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid)
 	 * device's group, all of whose masters share a DMA domain; from 6.7
 	 * by the device's own table too.
 	 */
-	at = find_own(sva, CD_TABLE_IN_MASTER ? dev_iommu_priv_get(dev) : NULL,
+	at = find_own(sva, btm_gen->cdt_in_master ? dev_iommu_priv_get(dev) : NULL,
 		      pasid);
 	if (!at) {
 		mutex_unlock(&cdt_lock);

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What differs between the arm-smmu-v3 driver generations smmu-btm drives,
+ * as one table of operations per generation (src/gen/), chosen once at
+ * bind. Shared code calls through btm_gen and never tests a generation;
+ * dropping a generation means deleting its file in src/gen/ (and, with the
+ * last generation of a family, the family's file there).
+ *
+ * Every table is compiled for every kernel, so W=1 and sparse see them all;
+ * layouts a kernel lacks read as 0 there (generated/layout.h), and only the
+ * bound generation's table is ever used.
+ *
+ * Design: doc/binding.md.
+ */
+#ifndef SMMU_BTM_DRIVER_GEN_H
+#define SMMU_BTM_DRIVER_GEN_H
+
+#include <linux/types.h>
+
+#include "btm_decision.h"
+
+struct arm_smmu_device;
+struct btm_sva;
+struct inv_batch;
+struct iommu_domain;
+
+/**
+ * enum btm_provider_route - how the SVA provider takes over SVA domains
+ * @BTM_PROVIDER_NONE: it does not (6.1)
+ * @BTM_PROVIDER_IN_PLACE: 6.2 to 6.9: by patching the two SVA entries of
+ *			   the driver's own ops, which are writable data
+ * @BTM_PROVIDER_OPS_COPY: 6.10+: by a copy of the ops in each SMMU's
+ *			   iommu_device, whose SVA domain allocation is its own
+ */
+enum btm_provider_route {
+	BTM_PROVIDER_NONE,
+	BTM_PROVIDER_IN_PLACE,
+	BTM_PROVIDER_OPS_COPY,
+};
+
+/**
+ * struct btm_gen_ops - one driver generation's ways
+ * @gen: the generation
+ * @s1_s2vmid_zero: the driver builds stage-1-only STEs with S2VMID 0 (it
+ *		    zeroes an STE before it sets the stage-1 fields)
+ * @cdt_in_master: 6.7, 6.8: an SVA CD goes into its master's CD table, not
+ *		   into the DMA domain's (6.2 to 6.6)
+ * @provider: how the SVA provider takes over SVA domains
+ * @sva_stage: 6.10+: the stage the driver gives its SVA domains
+ *	       (enum arm_smmu_domain_stage)
+ * @cmdq_issue: queue @n commands on the SMMU's main queue, then a CMD_SYNC
+ *		with @sync, through the driver; NULL where smmu-btm sends none
+ * @shim_init: check that the binding has what the shim calls (0, or
+ *	       -ENOENT); NULL where there is no shim
+ * @sva_ats_possible: whether a master with ATS enabled may be attached with
+ *		      the SVA domain (after a full barrier)
+ * @sva_plan_atcs: the ATC invalidations of every ATS stream the SVA domain
+ *		   is attached with
+ * @sva_quiesce: the SVA domain's mm is going away: make each of its CDs
+ *		 fault, and keep it valid, before its tables are freed
+ * @sva_attach_cd: 6.10+: attach an SVA domain's CD (its first four words)
+ *		   to a master's PASID through the driver's attach path,
+ *		   told the domain attached there before (@old) where the
+ *		   driver wants it
+ * @sva_domain_free: 6.10+: free what the driver's arm_smmu_domain_alloc()
+ *		     allocated for a domain
+ */
+struct btm_gen_ops {
+	enum btm_driver_gen gen;
+	bool s1_s2vmid_zero;
+	bool cdt_in_master;
+	enum btm_provider_route provider;
+	u32 sva_stage;
+	int (*cmdq_issue)(struct arm_smmu_device *smmu, void *cmds,
+			  unsigned int n, bool sync);
+	int (*shim_init)(void);
+	bool (*sva_ats_possible)(struct btm_sva *sva);
+	void (*sva_plan_atcs)(struct inv_batch *b, struct btm_sva *sva,
+			      u64 start, u64 size);
+	void (*sva_quiesce)(struct btm_sva *sva);
+	int (*sva_attach_cd)(void *master, void *smmu_domain, u32 pasid,
+			     __le64 *cd, struct iommu_domain *old);
+	void (*sva_domain_free)(void *smmu_domain);
+};
+
+extern const struct btm_gen_ops btm_gen_bond;
+extern const struct btm_gen_ops btm_gen_s1_cfg;
+extern const struct btm_gen_ops btm_gen_master_cd;
+extern const struct btm_gen_ops btm_gen_domain;
+extern const struct btm_gen_ops btm_gen_invs;
+
+/* The bound generation's table: set by btm_bind_symbols(), else NULL. */
+extern const struct btm_gen_ops *btm_gen;
+
+const struct btm_gen_ops *btm_gen_ops_of(enum btm_driver_gen gen);
+
+#endif /* SMMU_BTM_DRIVER_GEN_H */

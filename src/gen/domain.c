@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Driver generation 6.10 to 6.x: SVA domains of the driver's own kind with
+ * their CDs written through arm_smmu_write_cd_entry() (sva_domain.c), and
+ * commands to a queue the driver's function is given.
+ *
+ * Design: doc/binding.md.
+ */
+#include "cmdq.h"
+#include "driver_gen.h"
+#include "generated/layout.h"
+#include "sva_domain.h"
+
+const struct btm_gen_ops btm_gen_domain = {
+	.gen = BTM_DRIVER_DOMAIN,
+	.s1_s2vmid_zero = true,
+	.provider = BTM_PROVIDER_OPS_COPY,
+	.sva_stage = BTM_ENUM_ARM_SMMU_DOMAIN_S1,
+	.cmdq_issue = btm_cmdq_issue_queue,
+	.shim_init = btm_sd_shim_init,
+	.sva_ats_possible = btm_sd_ats_possible,
+	.sva_plan_atcs = btm_sd_plan_atcs,
+	.sva_quiesce = btm_sd_quiesce,
+	.sva_attach_cd = btm_sd_attach_cd,
+	.sva_domain_free = btm_sd_domain_free,
+};
