@@ -10,11 +10,11 @@
 struct btm_sva;
 struct inv_batch;
 
-int btm_notifier_init(void);
-int btm_sva_notifier_register(struct btm_sva *sva);
-void btm_sva_notifier_put(struct btm_sva *sva);
-void btm_notifier_exit(void);
-void btm_sva_flush(struct btm_sva *sva);
+int btm_shim_init(void);
+int btm_shim_register(struct btm_sva *sva);
+void btm_shim_put(struct btm_sva *sva);
+void btm_shim_exit(void);
+void btm_shim_flush(struct btm_sva *sva);
 
 /* For the generations' ways of reaching an SVA domain's masters (src/gen/). */
 void btm_shim_plan_master_atcs(struct inv_batch *b, void *master, u32 ssid,

@@ -45,7 +45,7 @@
 #include "generated/layout.h"
 #include "inv_plan.h"
 #include "sva_notifier.h"
-#include "sva_provider.h"
+#include "sva_objects.h"
 
 /* Offsets and sizes a generation may lack (-1 in the layout): 0 there. */
 #define LAYOUT_NONNEG(name)	(BTM_##name > 0 ? BTM_##name : 0)
@@ -206,7 +206,7 @@ static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
 }
 
 /**
- * btm_sva_flush() - invalidate the whole of an SVA domain's ASID and ATCs
+ * btm_shim_flush() - invalidate the whole of an SVA domain's ASID and ATCs
  * @sva: the domain
  *
  * With commands, BTM or not: at a detach, an exit or a free the CPU sends
@@ -216,7 +216,7 @@ static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
  *
  * Context: any the driver issues commands from.
  */
-void btm_sva_flush(struct btm_sva *sva)
+void btm_shim_flush(struct btm_sva *sva)
 {
 	invalidate(sva, false, true, 0, 0);
 }
@@ -227,13 +227,15 @@ static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 
 	btm_gen->sva_quiesce(sva);
 	/* No broadcast will come for an exiting mm's pages: the whole ASID. */
-	btm_sva_flush(sva);
+	btm_shim_flush(sva);
 	atomic_inc(&sva->p->released);
 }
 
 static void sva_mn_free(struct mmu_notifier *mn)
 {
-	btm_sva_free(container_of(mn, struct btm_sva, mn));
+	struct btm_sva *sva = container_of(mn, struct btm_sva, mn);
+
+	sva->free(sva);
 }
 
 static const struct mmu_notifier_ops sva_mn_ops = {
@@ -243,12 +245,12 @@ static const struct mmu_notifier_ops sva_mn_ops = {
 };
 
 /**
- * btm_notifier_init() - check that the bound driver has what the shim calls
+ * btm_shim_init() - check that the bound driver has what the shim calls
  *
  * Return: 0, or -EOPNOTSUPP for a driver generation before 6.2, or -ENOENT
  * when the binding lacks a function the generation's shim calls.
  */
-int btm_notifier_init(void)
+int btm_shim_init(void)
 {
 	int ret = btm_cmdq_init();
 
@@ -258,37 +260,37 @@ int btm_notifier_init(void)
 }
 
 /**
- * btm_sva_notifier_register() - start invalidating for an SVA domain
+ * btm_shim_register() - start invalidating for an SVA domain
  * @sva: the domain, its ASID set; its mm has a user
  *
  * Context: process, mmap_lock not held (it is taken for writing).
  * Return: 0, or the error of mmu_notifier_register().
  */
-int btm_sva_notifier_register(struct btm_sva *sva)
+int btm_shim_register(struct btm_sva *sva)
 {
 	sva->mn.ops = &sva_mn_ops;
 	return mmu_notifier_register(&sva->mn, sva->mm);
 }
 
-ALLOW_ERROR_INJECTION(btm_sva_notifier_register, ERRNO);
+ALLOW_ERROR_INJECTION(btm_shim_register, ERRNO);
 
 /**
- * btm_sva_notifier_put() - stop invalidating for an SVA domain, free it
+ * btm_shim_put() - stop invalidating for an SVA domain, free it
  * @sva: a domain whose notifier is registered
  *
- * btm_sva_free() is called once no notifier callback can run any more.
+ * @sva->free() is called once no notifier callback can run any more.
  */
-void btm_sva_notifier_put(struct btm_sva *sva)
+void btm_shim_put(struct btm_sva *sva)
 {
 	mmu_notifier_put(&sva->mn);
 }
 
 /**
- * btm_notifier_exit() - wait until every SVA domain put has been freed
+ * btm_shim_exit() - wait until every SVA domain put has been freed
  *
  * Called at module exit: the frees run module code after the grace period.
  */
-void btm_notifier_exit(void)
+void btm_shim_exit(void)
 {
 	mmu_notifier_synchronize();
 }

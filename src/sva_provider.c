@@ -311,7 +311,7 @@ static void sva_release_asid(struct btm_sva *sva)
 	 * whole ASID, with smmu-btm's own commands on every driver generation
 	 * (7.x cleans an ASID when its last attachment goes, 6.x does not).
 	 */
-	btm_sva_flush(sva);
+	btm_shim_flush(sva);
 	if (!sva->shared) {
 		asid_free_private(&p->aa, sva->asid);
 		asid_unclaim_private(&claims, sva->asid);
@@ -359,18 +359,7 @@ static void btm_sva_domain_free(struct iommu_domain *domain)
 	}
 	atomic_dec(&sva->p->domains);
 	/* The notifier may still be running: freed after its grace period. */
-	btm_sva_notifier_put(sva);
-}
-
-/**
- * btm_sva_free() - free an SVA domain no notifier callback can reach
- * @sva: the domain, taken off every list
- *
- * Context: any; called by the notifier after its SRCU grace period.
- */
-void btm_sva_free(struct btm_sva *sva)
-{
-	sva_free_memory(sva);
+	btm_shim_put(sva);
 }
 
 /* 6.10+: the master stalls on faults (STALL_FORCE, or dma-can-stall). */
@@ -440,7 +429,9 @@ static noinline int sva_setup(struct btm_provider *p, struct btm_sva *sva,
 		return ret;
 	/* Its notifier counts into @p: set before the first callback. */
 	smp_store_release(&sva->p, p);
-	ret = btm_sva_notifier_register(sva);
+	/* The shim frees it after its grace period (btm_shim_put()). */
+	sva->free = sva_free_memory;
+	ret = btm_shim_register(sva);
 	if (ret) {
 		mutex_lock(asid_lock);
 		sva_release_asid(sva);
@@ -798,7 +789,7 @@ static int provider_init_in_place(void)
 		drv.sva_ops = probe->ops;
 		probe->ops->free(probe);
 	}
-	return btm_notifier_init();
+	return btm_shim_init();
 }
 
 /**
@@ -825,7 +816,7 @@ int btm_provider_init(void)
 		return provider_init_in_place();
 	if (!btm_drv.domain_alloc || !btm_drv.set_pasid.cd)
 		return -ENOENT;
-	ret = btm_notifier_init();
+	ret = btm_shim_init();
 	drv.ops_copy = !ret;
 	return ret;
 }
@@ -1018,7 +1009,7 @@ int btm_provider_remove(struct btm_provider *p)
 	 */
 	if (!drv.ops)
 		kmemleak_not_leak(p->ops);
-	btm_notifier_exit();
+	btm_shim_exit();
 	free_percpu(p->counts);
 	asid_alloc_destroy(&p->aa);
 	return 0;
@@ -1066,7 +1057,7 @@ void btm_provider_counts(struct btm_provider *p, struct inv_counts *sum)
 }
 
 /**
- * btm_sva_domain_asid() - the ASID of one of the provider's SVA domains
+ * btm_provider_sva_asid() - the ASID of one of the provider's SVA domains
  * @domain: the domain
  * @asid: set to its ASID
  * @shared: set to whether it is its mm's CPU ASID
@@ -1074,7 +1065,7 @@ void btm_provider_counts(struct btm_provider *p, struct inv_counts *sum)
  * Return: 0, or -ENOENT when @domain is not the provider's or, on 6.2 to
  * 6.9, not attached yet (it has no ASID before).
  */
-int btm_sva_domain_asid(struct iommu_domain *domain, u16 *asid, bool *shared)
+int btm_provider_sva_asid(struct iommu_domain *domain, u16 *asid, bool *shared)
 {
 	struct btm_sva *sva;
 
@@ -1092,7 +1083,7 @@ int btm_sva_domain_asid(struct iommu_domain *domain, u16 *asid, bool *shared)
 }
 
 /**
- * btm_sva_domain_cd() - the CD the provider writes for an SVA domain
+ * btm_provider_sva_cd() - the CD the provider writes for an SVA domain
  * @domain: one of the provider's SVA domains
  * @master: 6.10+: the driver's master it is for (whose stall_enabled sets
  *	    CD.S), or NULL for one that does not stall
@@ -1101,7 +1092,7 @@ int btm_sva_domain_asid(struct iommu_domain *domain, u16 *asid, bool *shared)
  * Return: 0, or -ENOENT when @domain is not the provider's, or the error
  * of building the CD for its mm.
  */
-int btm_sva_domain_cd(struct iommu_domain *domain, void *master, __le64 *cd)
+int btm_provider_sva_cd(struct iommu_domain *domain, void *master, __le64 *cd)
 {
 	bool stall = master && !BTM_SVA_MM_AT_ATTACH && master_stalls(master);
 	__le64 full[8];

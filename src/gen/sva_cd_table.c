@@ -60,7 +60,7 @@
 #include "driver_gen.h"
 #include "sva_cd_table.h"
 #include "sva_notifier.h"
-#include "sva_provider.h"
+#include "sva_objects.h"
 
 struct arm_smmu_domain;
 
@@ -384,7 +384,7 @@ void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid)
 	 */
 	if (!WARN_ON_ONCE(dma_domain_of(dev, false) != at->dma))
 		btm_drv.write_ctx_desc(at->table, pasid, NULL);
-	btm_sva_flush(sva);
+	btm_shim_flush(sva);
 	list_del(&at->all);
 	list_del_rcu(&at->node);
 	/* SVA may be disabled now: the CD is gone, and no flush reaches it. */

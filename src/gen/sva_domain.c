@@ -20,7 +20,7 @@
 #include "smmu_cd.h"
 #include "sva_domain.h"
 #include "sva_notifier.h"
-#include "sva_provider.h"
+#include "sva_objects.h"
 
 /* The CD's size here (-1 in the layout before 6.10): 0 there. */
 #define CD_BYTES	(BTM_SIZEOF_arm_smmu_cd > 0 ? BTM_SIZEOF_arm_smmu_cd : 0)
