@@ -274,10 +274,28 @@ t_two_smmus() {
 	done
 }
 
+# smmu-btm-report with the PASID test device bound: listed behind its SMMU,
+# with the PASID capability the project's QEMU gives it.
+t_report_pasid() {
+	insmod /smmu_btm.ko || { fail "insmod failed"; return; }
+	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
+	rep=/tmp/smmu-btm-report.txt
+	smmu-btm-report -o $rep >/dev/null || fail "smmu-btm-report failed"
+	rmmod pasid_dma_test
+	rmmod smmu_btm || fail "rmmod failed"
+	caps=$(awk '/^  PCI .*\[0x1b36:0x00f0\]/ { n = 4 } n-- > 0' $rep)
+	echo "$caps" | sed 's/^/SMMUBTM-REPORT /'
+	rm -f $rep
+	[ -n "$caps" ] || { fail "the PASID test device is not behind an SMMU in the report"; return; }
+	echo "$caps" | grep -q "^    PASID (0x1b) at 0x[0-9a-f]*: max width [1-9]" ||
+		fail "its PASID capability is not in the report"
+}
+
 run_pasid() {
 	[ "$ARG_board" != stock ] && [ "$ARG_sva" = 1 ] || return 0
 	[ ! -e /sys/bus/pci/devices/0001:40:00.0 ] || rescan_expander_ports
 	run_test pasid-dma-stock t_pasid_dma_stock
+	run_test report-pasid t_report_pasid
 	run_test pasid-dma-btm t_pasid_dma_btm
 	[ "$ARG_board" = btm ] || return 0
 	run_test two-smmus t_two_smmus

@@ -290,6 +290,38 @@ t_status_tool() {
 	echo "$out" | grep -q "BTM usable: $usable ($(expected_reason))" || fail "smmu-btm-status did not show the decision"
 }
 
+# smmu-btm-report: one file, every section, the status and the decision in
+# it, the disk under its SMMU, devices' capabilities read; refused without
+# root in one line, writing nothing. (The PASID test device's capabilities:
+# t_report_pasid; a device is behind its SMMU once a driver has bound it.)
+t_report_tool() {
+	rep=/tmp/smmu-btm-report.txt
+	out=$(smmu-btm-report -o $rep) || fail "smmu-btm-report failed"
+	[ "$out" = $rep ] || fail "it printed '$out', not the report's path"
+	grep -E '^(==== |smmu[0-9]+: |  decision: |  PCI |    (PASID|PRI|ATS) )' $rep |
+		sed 's/^/SMMUBTM-REPORT /'
+	for s in "status file" "kernel log" "kernel" "SMMUs: ID registers" \
+		"IOMMUs and the devices" "uacce devices" "KVM" "end"; do
+		grep -q "^==== $s" $rep || fail "no section '$s'"
+	done
+	grep -qx "version: $ARG_version" $rep || fail "no status file in it"
+	grep -q "smmu_btm: " $rep || fail "no smmu_btm kernel log line in it"
+	grep -q "^release: $ARG_krel\$" $rep || fail "no kernel release in it"
+	usable=no
+	btm_usable && usable=yes
+	grep -q "^  decision: BTM usable $usable " $rep || fail "smmu0's decision is not in it"
+	disk=$(basename "$(vda_pci_dev)")
+	grep -q "^  PCI $disk .*group" $rep || fail "the disk $disk is not listed behind its SMMU"
+	grep -q "^    ATS (0x0f)" $rep || fail "no device's capabilities were read"
+	rm -f $rep
+	if out=$(setpriv --reuid=65534 --regid=65534 --clear-groups smmu-btm-report -o $rep 2>&1); then
+		fail "it ran without root"
+	fi
+	[ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -q "run as root" ||
+		fail "without root it said '$out', not one line asking for root"
+	[ ! -e $rep ] || fail "without root it wrote $rep"
+}
+
 # insmod must fail, print EXPECTED in the kernel log and leave nothing.
 refused_cleanly() {
 	expected=$1
@@ -689,6 +721,7 @@ run_all() {
 	run_test status-binding t_status_binding
 	run_test status-driver-asids t_status_driver_asids
 	run_test status-tool t_status_tool
+	run_test report-tool t_report_tool
 	run_test disk-with-module t_disk_with_module
 	run_test unload t_unload
 	run_test refuse-missing-symbol t_refuse_missing_symbol
