@@ -230,7 +230,7 @@ static void check_cd_oracle(struct device *dev, struct iommu_domain *domain,
 			stall;
 		memset(driver, 0, sizeof(driver));
 		make_sva_cd(driver, master, mm, asid);
-		ret = btm_sva_domain_cd(domain, master, ours);
+		ret = btm_provider_sva_cd(domain, master, ours);
 		for (i = 0; i < 4; i++)
 			diff[i] = le64_to_cpu(ours[i] ^ driver[i]);
 		cd0_diff_names(diff[0] & ~SMMU_CD0_ASET, fields, sizeof(fields));
@@ -299,12 +299,12 @@ static void sva_domain(struct btm_provider *p, struct device *dev,
 	check(name, ret == -EINVAL,
 	      "set_dev_pasid() returned %d for PASID 1 of a device with %u PASIDs",
 	      ret, btm_dev_max_pasids(dev));
-	ret = btm_sva_domain_asid(domain, &asid, &shared);
+	ret = btm_provider_sva_asid(domain, &asid, &shared);
 	snprintf(name, sizeof(name), "%s-cpu-asid", tag);
 	check(name, !ret && shared && asid == cpu_asid,
 	      "error %d, ASID %u (CPU's %u), shared %d", ret, asid, cpu_asid,
 	      shared);
-	ret = btm_sva_domain_cd(domain, NULL, cd);
+	ret = btm_provider_sva_cd(domain, NULL, cd);
 	tcr = read_sysreg(tcr_el1);
 	cd0 = le64_to_cpu(cd[0]);
 	snprintf(name, sizeof(name), "%s-cd", tag);
@@ -339,7 +339,7 @@ static void sva_domain(struct btm_provider *p, struct device *dev,
 	}
 	domain->ops->free(domain);
 	/* The domain itself goes once its notifier's grace period is over. */
-	btm_notifier_exit();
+	btm_shim_exit();
 	mutex_lock(btm_move_asid_lock());
 	asid_alloc_counts(&p->aa, &counts);
 	mutex_unlock(btm_move_asid_lock());
@@ -392,7 +392,7 @@ static void sva_two_domains(struct device *dev, struct mm_struct *mm,
 		if (!IS_ERR(domain[i]))
 			domain[i]->ops->free(domain[i]);
 	}
-	btm_notifier_exit();
+	btm_shim_exit();
 	mutex_lock(btm_move_asid_lock());
 	held[2] = asid_held(cpu_asid);
 	mutex_unlock(btm_move_asid_lock());
@@ -650,7 +650,7 @@ static int bench_binds(struct device *dev, struct mm_struct *mm,
 		else
 			domain->ops->free(domain);
 	}
-	btm_notifier_exit();
+	btm_shim_exit();
 	if (!ret) {
 		sort(ns, binds, sizeof(*ns), cmp_u64, NULL);
 		pr_info("BENCH bind dma_domains=%u n=%u median_us=%llu.%03llu p99_us=%llu.%03llu\n",
