@@ -74,14 +74,5 @@ packages:
 install:
 	$(SCRIPTS)/dkms-install
 
-undeb:
-	$(CURDIR)/packaging/build-deb
-
-rpm:
-	$(CURDIR)/packaging/build-rpm
-
-packages:
-	$(SCRIPTS)/packages
-
-install:
+uninstall:
 	$(SCRIPTS)/dkms-install --remove
