@@ -59,6 +59,19 @@ fail() {
 }
 
 # The PCI device behind /dev/vda, by its sysfs path.
+# rmmod MODULE, retried for up to 5 s while it is busy: an SVA domain's
+# last reference on its module goes only after the notifier's SRCU grace
+# period, which ends shortly after the bound process exits; busybox rmmod
+# does not wait (O_NONBLOCK). A reference that never goes still fails.
+rmmod_settled() {
+	i=0
+	until rmmod "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || { rmmod "$1"; return; }
+		sleep 0.1
+	done
+}
+
 vda_pci_dev() {
 	readlink -f /sys/block/vda/device/..
 }

@@ -550,7 +550,8 @@ t_shim_routes() {
 	# The exit's release and the domain's free each flush the whole ASID.
 	[ $((${12} - flushes)) = 2 ] && [ $((${14} - fcmds)) = 4 ] ||
 		fail "flushes $flushes to ${12}, their commands $fcmds to ${14}: 2 expected (release, free), a TLBI and a sync each"
-	rmmod smmu_btm_ktest || fail "the test module did not unload"
+	# The exited process's domain holds the module until its free runs.
+	rmmod_settled smmu_btm_ktest || fail "the test module did not unload"
 }
 
 # The kprobes the ASID move arms: "ADDR TYPE SYMBOL+OFF [FLAGS]" lines of
