@@ -46,7 +46,7 @@ struct btm_move_stats {
 	bool needs_hooks;
 };
 
-int btm_move_init(const struct btm_binding *binding);
+int btm_move_init(void);
 void btm_move_exit(void);
 int btm_move_hooks_get(void);
 void btm_move_hooks_put(void);

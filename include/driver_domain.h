@@ -9,16 +9,11 @@
 #include <linux/types.h>
 
 #include "btm_decision.h"
+#include "driver_gen.h"
 #include "generated/layout.h"
 
 struct arm_smmu_device;
 struct iommu_domain;
-
-/* Whether the ASID xarray of a driver of generation @gen holds CDs. */
-static inline bool btm_driver_xa_holds_cd(enum btm_driver_gen gen)
-{
-	return gen == BTM_DRIVER_S1_CFG || gen == BTM_DRIVER_MASTER_CD;
-}
 
 /* The address @off bytes into the driver's structure at @p. */
 #define BTM_AT(p, off)	((void *)((char *)(p) + (off)))
@@ -44,12 +39,8 @@ static inline struct iommu_domain *domain_in(void *smmu_domain)
 			 BTM_OFF_arm_smmu_domain__s1_cfg +		\
 			 BTM_OFF_arm_smmu_s1_cfg__cd)
 
-/*
- * 6.2 to 6.8: the driver's ASID xarray holds context descriptors (a
- * domain's, or a shared one of the driver's SVA, which has its mm set);
- * from 6.10 it holds domains.
- */
-#define DRIVER_XA_HOLDS_CD	btm_driver_xa_holds_cd(BTM_LAYOUT_DRIVER_GEN)
+/* What the driver's ASID xarray holds: see struct btm_gen_ops. */
+#define DRIVER_XA_HOLDS_CD	(btm_gen->xa_holds_cd)
 
 /* Where the driver's domain keeps its ASID (cd.asid). */
 static inline u16 *domain_asid(void *smmu_domain)

@@ -20,6 +20,9 @@
 #include "btm_decision.h"
 
 struct arm_smmu_device;
+struct btm_cd_ref;
+struct btm_move;
+struct btm_move_stats;
 struct btm_sva;
 struct inv_batch;
 struct iommu_domain;
@@ -64,6 +67,31 @@ enum btm_provider_route {
  *		   driver wants it
  * @sva_domain_free: 6.10+: free what the driver's arm_smmu_domain_alloc()
  *		     allocated for a domain
+ * @xa_holds_cd: 6.2 to 6.8: the driver's ASID xarray holds context
+ *		 descriptors (a domain's, or a shared one of the driver's SVA,
+ *		 which has its mm set), not domains
+ * @move_init: check that the binding has what an ASID move calls, and
+ *	       find where its cover goes (0, or -ENOENT); NULL: no moves
+ * @move_cover_get: make moves possible from now on (the probes placed,
+ *		    disarmed); NULL where invalidations need no help
+ * @move_cover_put: undo @move_cover_get
+ * @move_cover_arm: arm the cover for one move, under the ASID mutex
+ * @move_cover_disarm: disarm it after the move
+ * @move_publish: make every invalidation of the moving domain from now on
+ *		  cover @asids (2 during the move, 1 at its end)
+ * @move_claimed: the move's new ASID @b is claimed: prepare what publishing
+ *		  it needs; NULL: nothing
+ * @move_finish: the move ended (@success or undone): free what it
+ *		 prepared; NULL: nothing
+ * @move_tlbi: invalidate one of the move's ASIDs, then sync
+ * @move_find_cds: every CD that references the moving domain, held for the
+ *		   move (released by the move)
+ * @move_write_cd: rewrite one of those CDs on @asid, with its CMD_CFGI_CD
+ * @move_cfgi: after every CD is rewritten: what else the SMMU may have
+ *	       cached of them; NULL: nothing
+ * @move_unlisted_cds: the CDs holding the domain's @asid that are not on
+ *		       its list of masters; NULL: none can be
+ * @move_read_stats: fill in what the cover did
  */
 struct btm_gen_ops {
 	enum btm_driver_gen gen;
@@ -81,6 +109,23 @@ struct btm_gen_ops {
 	int (*sva_attach_cd)(void *master, void *smmu_domain, u32 pasid,
 			     __le64 *cd, struct iommu_domain *old);
 	void (*sva_domain_free)(void *smmu_domain);
+	bool xa_holds_cd;
+	int (*move_init)(void);
+	int (*move_cover_get)(void);
+	void (*move_cover_put)(void);
+	int (*move_cover_arm)(void);
+	void (*move_cover_disarm)(void);
+	void (*move_publish)(struct btm_move *m, const u16 *asids,
+			     unsigned int n);
+	int (*move_claimed)(struct btm_move *m, u16 b);
+	void (*move_finish)(struct btm_move *m, bool success);
+	void (*move_tlbi)(struct btm_move *m, u16 asid);
+	int (*move_find_cds)(struct btm_move *m);
+	int (*move_write_cd)(struct btm_move *m, struct btm_cd_ref *ref,
+			     u16 asid);
+	int (*move_cfgi)(struct btm_move *m);
+	unsigned int (*move_unlisted_cds)(void *smmu_domain, u16 asid);
+	void (*move_read_stats)(struct btm_move_stats *stats);
 };
 
 extern const struct btm_gen_ops btm_gen_bond;

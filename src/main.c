@@ -129,7 +129,7 @@ static int __init smmu_btm_prepare(void)
 {
 	int ret;
 
-	ret = btm_move_init(&state.binding);
+	ret = btm_move_init();
 	if (ret)
 		return ret;
 	ret = btm_provider_init();

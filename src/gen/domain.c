@@ -2,14 +2,27 @@
 /*
  * Driver generation 6.10 to 6.x: SVA domains of the driver's own kind with
  * their CDs written through arm_smmu_write_cd_entry() (sva_domain.c), and
- * commands to a queue the driver's function is given.
+ * commands to a queue the driver's function is given. An ASID move finds
+ * its CDs through the stream tree (move_streams.c); invalidations are
+ * covered by the probes (move_probes.c).
  *
  * Design: doc/binding.md.
  */
+#include <linux/errno.h>
+
 #include "cmdq.h"
+#include "driver_calls.h"
 #include "driver_gen.h"
 #include "generated/layout.h"
+#include "move_probes.h"
+#include "move_streams.h"
 #include "sva_domain.h"
+
+static int domain_move_init(void)
+{
+	return btm_drv.get_cd_ptr && btm_drv.write_cd_entry ?
+	       btm_probes_init() : -ENOENT;
+}
 
 const struct btm_gen_ops btm_gen_domain = {
 	.gen = BTM_DRIVER_DOMAIN,
@@ -23,4 +36,9 @@ const struct btm_gen_ops btm_gen_domain = {
 	.sva_quiesce = btm_sd_quiesce,
 	.sva_attach_cd = btm_sd_attach_cd,
 	.sva_domain_free = btm_sd_domain_free,
+	.move_init = domain_move_init,
+	BTM_GEN_MOVE_PROBES,
+	.move_find_cds = btm_streams_find_cds,
+	.move_write_cd = btm_streams_write_cd,
+	.move_unlisted_cds = btm_streams_unlisted_cds,
 };

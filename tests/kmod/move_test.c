@@ -434,7 +434,7 @@ static int setup(struct pci_dev *pdev, bool *hooked, bool *installed)
 	if (!ret)
 		ret = btm_bind_symbols(&binding, ops_of(&pdev->dev), NULL);
 	if (!ret)
-		ret = btm_move_init(&binding);
+		ret = btm_move_init();
 	*hooked = !ret;
 	if (!ret)
 		ret = btm_provider_init();
