@@ -58,5 +58,7 @@ struct asid_move_ops {
 int asid_move_run(const struct asid_move_ops *ops, void *ctx,
 		  struct asid_alloc *aa, u16 a, enum asid_move_end end,
 		  void *owner, u16 *b);
+size_t asid_move_array_source(size_t j, size_t at, u16 a, u16 b,
+			      bool *is_new);
 
 #endif /* SMMU_BTM_ASID_MOVE_H */

@@ -155,3 +155,30 @@ undo:
 	asid_move_undo(ops, ctx, aa, a, targets[1], cd);
 	return ret;
 }
+
+/**
+ * asid_move_array_source() - where an entry of the invalidation array a
+ * move installs on 7.x comes from
+ * @j: the entry's index in the new array, one entry longer than the old
+ * @at: the index of the old ASID's entry in the old array
+ * @a: the old ASID
+ * @b: the new ASID, not @a
+ * @is_new: set when the entry is the old ASID's, copied to take @b
+ *
+ * The driver keeps the array sorted by SMMU, type, then ASID, and its
+ * invalidations rely on the order: the copy for @b goes right before the
+ * old ASID's entry when @b is lower, right after it when higher; every
+ * other entry keeps its order.
+ *
+ * Return: the index in the old array to copy the entry from.
+ */
+size_t asid_move_array_source(size_t j, size_t at, u16 a, u16 b,
+			      bool *is_new)
+{
+	size_t ins = b < a ? at : at + 1;
+
+	*is_new = j == ins;
+	if (j == ins)
+		return at;
+	return j < ins ? j : j - 1;
+}

@@ -22,6 +22,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
+#include "asid_move.h"
 #include "cmdq.h"
 #include "driver_calls.h"
 #include "driver_domain.h"
@@ -116,20 +117,16 @@ static noinline int btm_move_build_invs(struct btm_move *m, u16 b)
 	m->after = invs_alloc_like(old, num);
 	if (!m->during || !m->after)
 		return -ENOMEM;
-	for (i = 0, j = 0; i < num; i++) {
-		void *inv = invs_entry(old, i);
+	for (j = 0; j <= num; j++) {
+		void *to = invs_entry(m->during, j);
+		bool is_new;
 
-		if (i == at && b < m->a) {
-			memcpy(invs_entry(m->during, j), inv, INV_BYTES);
-			*(u32 *)BTM_AT(invs_entry(m->during, j++), BTM_OFF_arm_smmu_inv__id) = b;
-		}
-		memcpy(invs_entry(m->during, j++), inv, INV_BYTES);
-		if (i == at && b > m->a) {
-			memcpy(invs_entry(m->during, j), inv, INV_BYTES);
-			*(u32 *)BTM_AT(invs_entry(m->during, j++), BTM_OFF_arm_smmu_inv__id) = b;
-		}
-		memcpy(invs_entry(m->after, i), inv, INV_BYTES);
+		i = asid_move_array_source(j, at, m->a, b, &is_new);
+		memcpy(to, invs_entry(old, i), INV_BYTES);
+		if (is_new)
+			*(u32 *)BTM_AT(to, BTM_OFF_arm_smmu_inv__id) = b;
 	}
+	memcpy(invs_entry(m->after, 0), invs_entry(old, 0), num * INV_BYTES);
 	*(u32 *)BTM_AT(invs_entry(m->after, at), BTM_OFF_arm_smmu_inv__id) = b;
 	return 0;
 }

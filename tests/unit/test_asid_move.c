@@ -428,6 +428,66 @@ static void test_move_failure_rollback(void **state)
 	}
 }
 
+/* The 7.x array the move installs: the copy for the new ASID in order. */
+static void test_array_source_examples(void **state)
+{
+	/* Old array: ids 3, 7, 10 (the old ASID, at 2), 12 (another SMMU). */
+	static const size_t lower[] = { 0, 1, 2, 2, 3 };	/* b = 5 */
+	static const size_t higher[] = { 0, 1, 2, 2, 3 };	/* b = 11 */
+	static const bool lower_new[] = { false, false, true, false, false };
+	static const bool higher_new[] = { false, false, false, true, false };
+	bool is_new;
+	size_t j;
+
+	(void)state;
+	for (j = 0; j < 5; j++) {
+		assert_int_equal(asid_move_array_source(j, 2, 10, 5, &is_new),
+				 lower[j]);
+		assert_int_equal(is_new, lower_new[j]);
+		assert_int_equal(asid_move_array_source(j, 2, 10, 11, &is_new),
+				 higher[j]);
+		assert_int_equal(is_new, higher_new[j]);
+	}
+}
+
+/*
+ * Every length, position and side: each old entry once and in order, one
+ * copy of the old ASID's entry, next to it on the side its ASID sorts.
+ */
+static void test_array_source_all(void **state)
+{
+	size_t num, at, j, src, prev, news, at_pos;
+	bool is_new, lower;
+
+	(void)state;
+	for (num = 1; num <= 9; num++) {
+		for (at = 0; at < num; at++) {
+			for (lower = false; ; lower = true) {
+				prev = 0;
+				news = 0;
+				at_pos = 0;
+				for (j = 0; j <= num; j++) {
+					src = asid_move_array_source(j, at, 100,
+						lower ? 50 : 150, &is_new);
+					assert_true(src < num);
+					assert_true(j == 0 || src >= prev);
+					assert_true(src == j || src + 1 == j);
+					if (is_new) {
+						news++;
+						assert_int_equal(src, at);
+						at_pos = j;
+					}
+					prev = src;
+				}
+				assert_int_equal(news, 1);
+				assert_int_equal(at_pos, lower ? at : at + 1);
+				if (lower)
+					break;
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +498,8 @@ int main(void)
 		cmocka_unit_test(test_move_claim_release),
 		cmocka_unit_test(test_move_failure_order),
 		cmocka_unit_test(test_move_failure_rollback),
+		cmocka_unit_test(test_array_source_examples),
+		cmocka_unit_test(test_array_source_all),
 	};
 
 	return cmocka_run_group_tests_name("asid_move", tests, NULL, NULL);
