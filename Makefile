@@ -16,7 +16,7 @@ endif
 endif
 
 .PHONY: all modules clean setup unit model bench matrix qemu dkms-check lint \
-	check demo install uninstall deb rpm packages
+	check check-full demo install uninstall deb rpm packages
 
 all: modules
 
@@ -58,6 +58,9 @@ lint:
 
 check:
 	$(SCRIPTS)/check
+
+check-full:
+	SMMU_BTM_FULL=1 $(SCRIPTS)/check
 
 demo:
 	$(SCRIPTS)/demo
