@@ -23,23 +23,10 @@ struct arm_smmu_device;
 struct btm_cd_ref;
 struct btm_move;
 struct btm_move_stats;
+struct btm_provider_route;
 struct btm_sva;
 struct inv_batch;
 struct iommu_domain;
-
-/**
- * enum btm_provider_route - how the SVA provider takes over SVA domains
- * @BTM_PROVIDER_NONE: it does not (6.1)
- * @BTM_PROVIDER_IN_PLACE: 6.2 to 6.9: by patching the two SVA entries of
- *			   the driver's own ops, which are writable data
- * @BTM_PROVIDER_OPS_COPY: 6.10+: by a copy of the ops in each SMMU's
- *			   iommu_device, whose SVA domain allocation is its own
- */
-enum btm_provider_route {
-	BTM_PROVIDER_NONE,
-	BTM_PROVIDER_IN_PLACE,
-	BTM_PROVIDER_OPS_COPY,
-};
 
 /**
  * struct btm_gen_ops - one driver generation's ways
@@ -49,6 +36,7 @@ enum btm_provider_route {
  * @cdt_in_master: 6.7, 6.8: an SVA CD goes into its master's CD table, not
  *		   into the DMA domain's (6.2 to 6.6)
  * @provider: how the SVA provider takes over SVA domains
+ *	      (include/provider_route.h); NULL: it does not (6.1)
  * @sva_stage: 6.10+: the stage the driver gives its SVA domains
  *	       (enum arm_smmu_domain_stage)
  * @cmdq_issue: queue @n commands on the SMMU's main queue, then a CMD_SYNC
@@ -97,7 +85,7 @@ struct btm_gen_ops {
 	enum btm_driver_gen gen;
 	bool s1_s2vmid_zero;
 	bool cdt_in_master;
-	enum btm_provider_route provider;
+	const struct btm_provider_route *provider;
 	u32 sva_stage;
 	int (*cmdq_issue)(struct arm_smmu_device *smmu, void *cmds,
 			  unsigned int n, bool sync);

@@ -2,41 +2,33 @@
 /*
  * The SVA domain provider (6.2+ drivers).
  *
- * Route: the SMMU's iommu_device.ops is pointed at a copy of the driver's
- * iommu_ops whose SVA domain allocation is the provider's: domain_alloc_sva
- * from 6.10; before, domain_alloc, which passes every other type to the
- * driver, and remove_dev_pasid, which passes every other domain on. The other route, an
- * ftrace redirect of the driver's own SVA allocation, needs that function,
- * which the driver has only with CONFIG_ARM_SMMU_V3_SVA: Debian's 6.12 and
- * 7.2 kernels are built without it (their arm_smmu_ops.domain_alloc_sva is
- * NULL), and 7.2's arm_smmu_ops is const, so only the copy works on every
- * kernel here, and it leaves the SMMUs the provider is not installed on
- * untouched.
+ * The provider takes SVA domains over by one of two routes, one per SVA
+ * API of the core (include/provider_route.h): to 6.9 it patches the
+ * driver's own ops in place and its domains are bare iommu_domains whose
+ * CDs go into the DMA domains' CD tables (src/gen/provider_in_place.c);
+ * from 6.10 the SMMU's iommu_device.ops points at a copy of the driver's
+ * whose SVA allocation is the provider's, and its domains are the driver's
+ * own (src/gen/provider_ops_copy.c). The generation's table names the
+ * route. This file is what both share.
  *
  * The iommu core stamps domain->owner with the ops of the device a domain
  * is allocated for, and attaching a domain to a group or PASID requires the
- * owner to be the device's ops now. So at the swap, and again at removal,
- * every domain of every group on the SMMU (default, blocking, current) is
- * re-owned under the group's mutex; the swap is refused while any group on
- * the SMMU has a PASID attached. A domain allocated before the swap but
- * attached to nothing at that moment (one a VFIO or iommufd user holds) is
- * not found: attaching it later fails with -EINVAL, it does not crash.
+ * owner to be the device's ops now. So where the route swaps the ops, at
+ * the swap and again at removal every domain of every group on the SMMU
+ * (default, blocking, current) is re-owned under the group's mutex; any
+ * install is refused while a group on the SMMU has a PASID attached. A
+ * domain allocated before the swap but attached to nothing at that moment
+ * (one a VFIO or iommufd user holds) is not found: attaching it later
+ * fails with -EINVAL, it does not crash.
  *
- * From 6.10 an SVA domain is the driver's own struct arm_smmu_domain,
- * allocated by the driver and laid out from BTF, so the driver's attach
- * path (arm_smmu_set_pasid) takes it as its own. Before, the driver's SVA
- * domain is a bare iommu_domain whose CDs go into the CD table of each
- * device's DMA domain; the provider's is its own, and writes its CDs there
- * with the driver's CD writer (src/gen/sva_cd_table.c). Those kernels tell a
- * new SVA domain its mm only after allocating it (domain->mm), so the
- * domain gets its ASID and notifier at its first attach instead. Its ASID is the mm's CPU ASID,
- * pinned (arm64_mm_context_get) and held in the SMMU's allocator and in
- * the driver's global ASID xarray (a reserved entry, which the driver's
- * allocations skip); a stage-1 DMA domain holding that ASID is moved away
- * first (src/domain_move.c). When the CPU ASID cannot be pinned, or does
- * not fit the SMMU, the domain gets a private ASID as the stock driver
- * gives, and is counted. Each live SVA domain holds a reference on this
- * module, so it cannot be unloaded under them.
+ * An SVA domain's ASID is the mm's CPU ASID, pinned (arm64_mm_context_get)
+ * and held in the SMMU's allocator and in the driver's global ASID xarray
+ * (a reserved entry, which the driver's allocations skip); a stage-1 DMA
+ * domain holding that ASID is moved away first (src/domain_move.c). When
+ * the CPU ASID cannot be pinned, or does not fit the SMMU, the domain gets
+ * a private ASID as the stock driver gives, and is counted. Each live SVA
+ * domain holds a reference on this module, so it cannot be unloaded under
+ * them.
  *
  * Its fallible steps are kept out of line and marked ALLOW_ERROR_INJECTION,
  * so that a debug kernel's fail_function can fail each in turn (the guest
@@ -50,7 +42,6 @@
 #include <linux/device.h>
 #include <linux/error-injection.h>
 #include <linux/iommu.h>
-#include <linux/kmemleak.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -70,28 +61,13 @@
 #include "driver_gen.h"
 #include "driver_domain.h"
 #include "generated/layout.h"
-#include "sva_cd_table.h"
+#include "provider_route.h"
 #include "sva_mm.h"
 #include "sva_notifier.h"
 #include "sva_provider.h"
 
-/*
- * What the bound generation means for the provider, set by
- * btm_provider_init(); the driver's functions themselves are in btm_drv.
- */
-static struct {
-	/*
-	 * 6.2 to 6.9: the driver's ops (patched in place while a provider is
-	 * installed), its own entries there, the ops of its SVA domains, and
-	 * how many providers are installed
-	 */
-	struct iommu_ops *ops;
-	struct btm_sva_entries orig;
-	const struct iommu_domain_ops *sva_ops;
-	unsigned int patched;
-	/* 6.10+: providers install by a copy of the ops in iommu_device */
-	bool ops_copy;
-} drv;
+/* The bound generation's route, set by btm_provider_init(). */
+static const struct btm_provider_route *route;
 
 /*
  * Installed providers and live SVA domains. Never held while taking a
@@ -108,10 +84,11 @@ static LIST_HEAD(sva_domains);
  * reference on this module: the SVA domain allocation of the ops copy
  * (6.10+), the driver's domain_alloc and remove_dev_pasid patched in place
  * (6.2 to 6.9). Each entry takes its module reference, or finishes, inside
- * a read section; removal waits for the callers (provider_wait_callers()).
+ * a read section; removal waits for the callers
+ * (btm_provider_wait_callers()).
  * A domain of the provider holds a module reference of its own.
  */
-DEFINE_STATIC_SRCU(entry_srcu);
+DEFINE_SRCU(btm_provider_entry_srcu);
 
 /*
  * smmu-btm's entries in the driver's ASID xarray, for every provider (see
@@ -134,6 +111,33 @@ static struct btm_sva *sva_of(struct iommu_domain *domain)
 		if (sva_domain(sva) == domain)
 			return sva;
 	return NULL;
+}
+
+/**
+ * btm_provider_find_sva() - the provider's SVA domain that is a domain
+ * @domain: an iommu_domain
+ *
+ * Return: the SVA domain, or NULL when @domain is none of the provider's.
+ */
+struct btm_sva *btm_provider_find_sva(struct iommu_domain *domain)
+{
+	struct btm_sva *sva;
+
+	mutex_lock(&providers_lock);
+	sva = sva_of(domain);
+	mutex_unlock(&providers_lock);
+	return sva;
+}
+
+/**
+ * btm_provider_list_sva() - list a new SVA domain with the live ones
+ * @sva: the domain, not listed yet
+ */
+void btm_provider_list_sva(struct btm_sva *sva)
+{
+	mutex_lock(&providers_lock);
+	list_add(&sva->node, &sva_domains);
+	mutex_unlock(&providers_lock);
 }
 
 static struct btm_provider *provider_of(struct iommu_device *iommu)
@@ -323,8 +327,12 @@ static void sva_release_asid(struct btm_sva *sva)
 
 /* --- the SVA domain's ops --- */
 
-/* The domain, its module reference: for one never set up, or once freed. */
-static void sva_free_memory(struct btm_sva *sva)
+/**
+ * btm_provider_sva_free() - free an SVA domain of the provider's, and its
+ * module reference
+ * @sva: one never set up, or one no notifier callback can reach any more
+ */
+void btm_provider_sva_free(struct btm_sva *sva)
 {
 	if (sva->smmu_domain)
 		btm_gen->sva_domain_free(sva->smmu_domain);
@@ -346,7 +354,7 @@ static void btm_sva_domain_free(struct iommu_domain *domain)
 		return;
 	/* 6.2 to 6.9: allocated, never attached, so never set up. */
 	if (!sva->p) {
-		sva_free_memory(sva);
+		btm_provider_sva_free(sva);
 		return;
 	}
 	WARN_ON(!list_empty(&sva->attached));
@@ -362,20 +370,17 @@ static void btm_sva_domain_free(struct iommu_domain *domain)
 	btm_shim_put(sva);
 }
 
-/* 6.10+: the master stalls on faults (STALL_FORCE, or dma-can-stall). */
-static bool master_stalls(void *master)
-{
-	return READ_ONCE(*(bool *)BTM_AT(master,
-			 BTM_OFF_arm_smmu_master__stall_enabled));
-}
-
-/*
- * The CD of @sva for a master that stalls on faults (@stall) or not: the
- * driver's own SVA CD sets CD.S where the master's stall_enabled says so,
- * which a stall-forced SMMU sets for every master.
+/**
+ * btm_provider_build_cd() - the CD of one of the provider's SVA domains
+ * @sva: the domain, set up
+ * @stall: the CD is for a master that stalls on faults: CD.S, as the
+ *	   driver's own SVA CD sets where the master's stall_enabled says so
+ *	   (which a stall-forced SMMU sets for every master)
+ * @cd: filled with the CD, as many words as the driver's CD has
+ *
+ * Return: 0, or the error of building it for the domain's mm.
  */
-static noinline int btm_sva_build_cd(struct btm_sva *sva, bool stall,
-				     __le64 *cd)
+noinline int btm_provider_build_cd(struct btm_sva *sva, bool stall, __le64 *cd)
 {
 	struct smmu_sva_cd params;
 	u64 words[4];
@@ -393,15 +398,23 @@ static noinline int btm_sva_build_cd(struct btm_sva *sva, bool stall,
 	return 0;
 }
 
-ALLOW_ERROR_INJECTION(btm_sva_build_cd, ERRNO);
+ALLOW_ERROR_INJECTION(btm_provider_build_cd, ERRNO);
 
-/*
- * Give @sva, a domain of @p for @mm, its ASID (the mm's CPU ASID where it
- * can) and its notifier; list it when @list (6.2 to 6.9 list a domain from
- * its allocation on).
+/**
+ * btm_provider_sva_setup() - give a new SVA domain its ASID and notifier
+ * @p: the provider it serves
+ * @sva: the domain
+ * @mm: the mm it is for
+ * @list: list it with the live SVA domains (the in-place route lists a
+ *	  domain from its allocation on)
+ *
+ * Its ASID is the mm's CPU ASID where it can be, else a private one.
+ *
+ * Return: 0, or a negative errno with nothing of it set up.
  */
-static noinline int sva_setup(struct btm_provider *p, struct btm_sva *sva,
-			      struct mm_struct *mm, bool list)
+noinline int btm_provider_sva_setup(struct btm_provider *p,
+				    struct btm_sva *sva, struct mm_struct *mm,
+				    bool list)
 {
 	struct mutex *asid_lock = btm_move_asid_lock();
 	struct smmu_sva_cd params;
@@ -430,7 +443,7 @@ static noinline int sva_setup(struct btm_provider *p, struct btm_sva *sva,
 	/* Its notifier counts into @p: set before the first callback. */
 	smp_store_release(&sva->p, p);
 	/* The shim frees it after its grace period (btm_shim_put()). */
-	sva->free = sva_free_memory;
+	sva->free = btm_provider_sva_free;
 	ret = btm_shim_register(sva);
 	if (ret) {
 		mutex_lock(asid_lock);
@@ -445,17 +458,20 @@ static noinline int sva_setup(struct btm_provider *p, struct btm_sva *sva,
 	atomic_inc(&p->allocated);
 	if (sva->shared)
 		atomic_inc(&p->shared);
-	if (list) {
-		mutex_lock(&providers_lock);
-		list_add(&sva->node, &sva_domains);
-		mutex_unlock(&providers_lock);
-	}
+	if (list)
+		btm_provider_list_sva(sva);
 	return 0;
 }
 
-ALLOW_ERROR_INJECTION(sva_setup, ERRNO);
+ALLOW_ERROR_INJECTION(btm_provider_sva_setup, ERRNO);
 
-static struct btm_provider *provider_of_dev(struct device *dev)
+/**
+ * btm_provider_of_dev() - the provider installed on a device's SMMU
+ * @dev: a device with an IOMMU
+ *
+ * Return: the provider, or NULL where none is.
+ */
+struct btm_provider *btm_provider_of_dev(struct device *dev)
 {
 	struct btm_provider *p;
 
@@ -465,222 +481,21 @@ static struct btm_provider *provider_of_dev(struct device *dev)
 	return p;
 }
 
-/*
- * 6.2 to 6.9: set the domain up at its first attach, where the core has
- * told it its mm; then its CD goes into the device's DMA domain's table.
- * A domain serves the SMMU it was first attached on.
- */
-static int sva_attach_cd_table(struct btm_sva *sva, struct device *dev,
-			       ioasid_t pasid)
-{
-	struct mm_struct *mm = btm_sva_domain_mm(&sva->domain);
-	struct btm_provider *p = provider_of_dev(dev);
-	__le64 cd[8];
-	u64 words[4];
-	unsigned int i;
-	int ret = 0;
-
-	/* Held from before the notifier is registered to after the CD. */
-	if (!mm || !mmget_not_zero(mm))
-		return -EINVAL;
-	mutex_lock(&sva->attach_lock);
-	/*
-	 * On an SMMU without a provider the domain goes to the driver's own
-	 * SVA, whose attach and detach work on the domain's mm alone.
-	 */
-	if (!p && !sva->p) {
-		sva->delegated = true;
-		mutex_unlock(&sva->attach_lock);
-		mmput(mm);
-		return drv.sva_ops ? btm_ops_set_dev_pasid(drv.sva_ops,
-							   &sva->domain, dev,
-							   pasid) :
-				     -ENODEV;
-	}
-	if (!sva->p && !sva->delegated)
-		ret = sva_setup(p, sva, mm, false);
-	else if (sva->p != p)
-		ret = -EINVAL;
-	if (!ret && (!pasid || pasid >= btm_dev_max_pasids(dev)))
-		ret = -EINVAL;
-	if (!ret)
-		/* The driver's writer adds CD.S for a stalling domain. */
-		ret = btm_sva_build_cd(sva, false, cd);
-	for (i = 0; i < ARRAY_SIZE(words); i++)
-		words[i] = le64_to_cpu(cd[i]);
-	if (!ret)
-		ret = btm_cdt_attach(sva, dev, pasid, words);
-	mutex_unlock(&sva->attach_lock);
-	mmput(mm);
-	return ret;
-}
-
 static int btm_sva_set_dev_pasid(BTM_SET_DEV_PASID_PARAMS)
 {
-	__le64 cd[8];
-	struct btm_sva *sva;
-	int ret;
+	struct btm_sva *sva = btm_provider_find_sva(domain);
 
-	mutex_lock(&providers_lock);
-	sva = sva_of(domain);
-	mutex_unlock(&providers_lock);
 	if (!sva)
 		return -ENOENT;
-	if (BTM_SVA_MM_AT_ATTACH)
-		return sva_attach_cd_table(sva, dev, pasid);
-	/*
-	 * The driver trusts the core to have checked the PASID against the
-	 * device's; check again, so no caller can make it write a CD past the
-	 * end of the master's table. PASID 0 is the device's own translation.
-	 */
-	if (!pasid || pasid >= btm_dev_max_pasids(dev))
-		return -EINVAL;
-	/*
-	 * The mm must not be released while the CD is built and written: a
-	 * release in between would make the old CD fault, and the new one
-	 * would then walk tables exit_mmap() is freeing.
-	 */
-	if (!mmget_not_zero(sva->mm))
-		return -EINVAL;
-	ret = btm_sva_build_cd(sva, master_stalls(dev_iommu_priv_get(dev)),
-			       cd);
-	/* The driver's attach path: it writes the CD and its invalidations. */
-	if (!ret)
-		ret = btm_gen->sva_attach_cd(dev_iommu_priv_get(dev),
-					     sva->smmu_domain, pasid, cd,
-					     BTM_SET_DEV_PASID_OLD);
-	mmput(sva->mm);
-	return ret;
+	return route->set_dev_pasid(sva, dev, pasid, BTM_SET_DEV_PASID_OLD);
 }
 
-/* Not const: set_dev_pasid is filled in where the kernel has it. */
-static struct iommu_domain_ops btm_sva_domain_ops = {
+/*
+ * The ops of every SVA domain of the provider's. Not const: set_dev_pasid
+ * is filled in where the kernel has it.
+ */
+struct iommu_domain_ops btm_provider_sva_ops = {
 	.free = btm_sva_domain_free,
-};
-
-/*
- * 6.10+: the driver's domain, on the mm's CPU ASID where it can be. The
- * core reaches this through the ops copy without a reference on the
- * module: it takes one inside the entry's read section (see entry_srcu).
- */
-static struct iommu_domain *btm_sva_domain_alloc(struct device *dev,
-						 struct mm_struct *mm)
-{
-	struct iommu_domain *domain;
-	struct btm_provider *p;
-	struct btm_sva *sva;
-	void *smmu_domain;
-	bool got;
-	int ret, idx;
-
-	idx = srcu_read_lock(&entry_srcu);
-	got = try_module_get(THIS_MODULE);
-	srcu_read_unlock(&entry_srcu, idx);
-	if (!got)
-		return ERR_PTR(-ENODEV);
-	sva = kzalloc(sizeof(*sva), GFP_KERNEL);
-	if (!sva) {
-		module_put(THIS_MODULE);
-		return ERR_PTR(-ENOMEM);
-	}
-	INIT_LIST_HEAD(&sva->attached);
-	smmu_domain = btm_drv.domain_alloc();
-	if (IS_ERR(smmu_domain)) {
-		kfree(sva);
-		module_put(THIS_MODULE);
-		return smmu_domain;
-	}
-	sva->smmu_domain = smmu_domain;
-	p = provider_of_dev(dev);
-	if (!p) {
-		ret = -ENODEV;
-		goto err;
-	}
-	domain = domain_in(smmu_domain);
-	/* The core sets the type, mm and owner once it has the domain. */
-	domain->ops = &btm_sva_domain_ops;
-	domain->pgsize_bitmap = PAGE_SIZE;
-	*(void **)BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__smmu) = p->smmu;
-	*(u32 *)BTM_AT(smmu_domain, BTM_OFF_arm_smmu_domain__stage) =
-		btm_gen->sva_stage;
-	ret = sva_setup(p, sva, mm, true);
-	if (ret)
-		goto err;
-	return domain;
-
-err:
-	sva_free_memory(sva);
-	return ERR_PTR(ret);
-}
-
-/*
- * 6.2 to 6.9: the domain_alloc() of the ops copy. An SVA domain is the
- * provider's, set up at its first attach (the core tells it its mm after
- * this returns); every other type is the driver's. NULL on failure, as
- * those kernels want.
- */
-static struct iommu_domain *btm_domain_alloc_by_type(unsigned int type)
-{
-	struct iommu_domain *domain;
-	struct btm_sva *sva;
-	int idx;
-
-	idx = srcu_read_lock(&entry_srcu);
-	if (!btm_type_is_sva(type)) {
-		domain = drv.orig.alloc_by_type(type);
-		srcu_read_unlock(&entry_srcu, idx);
-		return domain;
-	}
-	if (!try_module_get(THIS_MODULE)) {
-		srcu_read_unlock(&entry_srcu, idx);
-		return NULL;
-	}
-	srcu_read_unlock(&entry_srcu, idx);
-	sva = kzalloc(sizeof(*sva), GFP_KERNEL);
-	if (!sva) {
-		module_put(THIS_MODULE);
-		return NULL;
-	}
-	mutex_init(&sva->attach_lock);
-	INIT_LIST_HEAD(&sva->attached);
-	sva->domain.ops = &btm_sva_domain_ops;
-	sva->domain.pgsize_bitmap = PAGE_SIZE;
-	mutex_lock(&providers_lock);
-	list_add(&sva->node, &sva_domains);
-	mutex_unlock(&providers_lock);
-	return &sva->domain;
-}
-
-/*
- * 6.2 to 6.9: the remove_dev_pasid() of the ops copy: the provider's SVA
- * domains detach here, every other goes to the driver.
- */
-static void btm_remove_dev_pasid(struct device *dev, ioasid_t pasid)
-{
-	struct iommu_domain *domain;
-	struct btm_sva *sva;
-	int idx;
-
-	idx = srcu_read_lock(&entry_srcu);
-	domain = btm_dev_pasid_sva(dev, pasid);
-	mutex_lock(&providers_lock);
-	sva = IS_ERR_OR_NULL(domain) ? NULL : sva_of(domain);
-	mutex_unlock(&providers_lock);
-	/* The driver's SVA finds its bond by the domain's mm alone. */
-	if (!sva || sva->delegated) {
-		drv.orig.remove_pasid(dev, pasid);
-	} else {
-		mutex_lock(&sva->attach_lock);
-		btm_cdt_detach(sva, dev, pasid);
-		mutex_unlock(&sva->attach_lock);
-	}
-	srcu_read_unlock(&entry_srcu, idx);
-}
-
-static const struct btm_sva_entries btm_sva_entries = {
-	.alloc_sva = btm_sva_domain_alloc,
-	.alloc_by_type = btm_domain_alloc_by_type,
-	.remove_pasid = btm_remove_dev_pasid,
 };
 
 /* --- re-owning the domains of the SMMU's groups --- */
@@ -752,45 +567,29 @@ static int reown_all(struct reown *r)
 	return ret;
 }
 
+/**
+ * btm_provider_reown() - re-own the domains of every group on an SMMU
+ * @iommu: the SMMU's iommu_device
+ * @from: the ops they are owned by
+ * @to: the ops to own them by from now on
+ *
+ * Context: process; the install lock is held (the route's take or give
+ * back).
+ * Return: 0, or the error of walking the buses.
+ */
+int btm_provider_reown(struct iommu_device *iommu,
+		       const struct iommu_ops *from, const struct iommu_ops *to)
+{
+	struct reown r = { .iommu = iommu, .from = from, .to = to };
+
+	lockdep_assert_held(&install_lock);
+	return reown_all(&r);
+}
+
 static const struct asid_alloc_ops provider_alloc_ops = {
 	.zalloc = pure_zalloc,
 	.free = pure_free,
 };
-
-/*
- * 6.2 to 6.9: the driver's probe refuses a device whose fwspec was made
- * with other ops than its own, and the core makes it with the SMMU's
- * iommu_device.ops, so a copy there would keep every device added later
- * (hotplug, a rescan, an SR-IOV VF) from translating. Those drivers' ops
- * are writable data, whose two SVA entries the provider patches in place,
- * for all of the driver's SMMUs: an SVA domain first attached on an SMMU
- * without a provider is handed to the driver's SVA, which attaches and
- * detaches by the domain's mm alone.
- */
-static int provider_init_in_place(void)
-{
-	unsigned long ops = (unsigned long)btm_drv.ops;
-	struct iommu_domain *probe;
-
-	if (!ops)
-		return -ENOENT;
-	if (ops < btm_kallsyms_lookup("_sdata") ||
-	    ops >= btm_kallsyms_lookup("_edata")) {
-		pr_err("the driver's arm_smmu_ops are not writable data here; no SVA provider\n");
-		return -EOPNOTSUPP;
-	}
-	drv.ops = btm_drv.ops;
-	btm_ops_get_sva(drv.ops, &drv.orig);
-	if (!drv.orig.alloc_by_type || !drv.orig.remove_pasid)
-		return -ENOENT;
-	/* The driver's SVA domain ops, from one of its domains (NULL: none). */
-	probe = btm_driver_sva_domain(&drv.orig);
-	if (probe) {
-		drv.sva_ops = probe->ops;
-		probe->ops->free(probe);
-	}
-	return btm_shim_init();
-}
 
 /**
  * btm_provider_init() - check that the bound driver has what the provider
@@ -799,25 +598,21 @@ static int provider_init_in_place(void)
  * Context: btm_move_init() has succeeded.
  * Return: 0, or -EOPNOTSUPP where this kernel has no SVA domain API, the
  * provider does not drive the generation bound, or the generation's route
- * does not match the kernel's SVA API (the mm given at attach, to 6.9).
+ * does not match the kernel's SVA API (the mm given at attach, to 6.9);
+ * -ENOENT where the binding lacks what the route calls.
  */
 int btm_provider_init(void)
 {
-	enum btm_provider_route route = btm_gen ? btm_gen->provider :
-						  BTM_PROVIDER_NONE;
-	bool in_place = route == BTM_PROVIDER_IN_PLACE;
+	const struct btm_provider_route *r = btm_gen ? btm_gen->provider : NULL;
 	int ret;
 
-	if (!BTM_HAVE_SVA_DOMAIN_API || !btm_move_asid_lock() ||
-	    route == BTM_PROVIDER_NONE || in_place != BTM_SVA_MM_AT_ATTACH)
+	if (!BTM_HAVE_SVA_DOMAIN_API || !btm_move_asid_lock() || !r)
 		return -EOPNOTSUPP;
-	btm_domain_ops_set_dev_pasid(&btm_sva_domain_ops, btm_sva_set_dev_pasid);
-	if (in_place)
-		return provider_init_in_place();
-	if (!btm_drv.domain_alloc || !btm_drv.set_pasid.cd)
-		return -ENOENT;
-	ret = btm_shim_init();
-	drv.ops_copy = !ret;
+	btm_domain_ops_set_dev_pasid(&btm_provider_sva_ops,
+				     btm_sva_set_dev_pasid);
+	ret = r->init();
+	if (!ret)
+		route = r;
 	return ret;
 }
 
@@ -886,11 +681,10 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 			 const struct inv_smmu *inv, bool btm)
 {
 	struct reown r = { .iommu = iommu, .check_only = true };
-	bool in_place = drv.ops;
 	bool listed = false;
 	int ret;
 
-	if (!drv.ops_copy && !in_place)
+	if (!route)
 		return -EOPNOTSUPP;
 	ret = asid_alloc_init(&p->aa, asid_bits, &provider_alloc_ops);
 	if (ret)
@@ -902,14 +696,13 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 	p->btm = btm;
 	p->orig = iommu->ops;
 	p->counts = alloc_percpu(struct inv_counts);
-	p->ops = in_place ? drv.ops : kmemdup(p->orig, sizeof(*p->ops),
-					      GFP_KERNEL);
-	if (!p->ops || !p->counts || (in_place && p->orig != drv.ops)) {
-		ret = p->ops && p->counts ? -EINVAL : -ENOMEM;
-		goto err;
+	if (!p->counts) {
+		asid_alloc_destroy(&p->aa);
+		return -ENOMEM;
 	}
-	if (!in_place)
-		btm_ops_set_sva(p->ops, &btm_sva_entries);
+	ret = route->ops_get(p);
+	if (ret)
+		goto err_counts;
 
 	mutex_lock(&install_lock);
 	ret = reown_all(&r);
@@ -924,14 +717,8 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 		mutex_unlock(&providers_lock);
 		listed = true;
 	}
-	if (!ret && in_place && !drv.patched++)
-		btm_ops_set_sva(drv.ops, &btm_sva_entries);
-	if (!ret && !in_place) {
-		WRITE_ONCE(iommu->ops, p->ops);
-		r = (struct reown){ .iommu = iommu, .from = p->orig,
-				    .to = p->ops };
-		ret = reown_all(&r);
-	}
+	if (!ret)
+		ret = route->take(p);
 	mutex_unlock(&install_lock);
 	if (ret && listed) {
 		btm_provider_remove(p);
@@ -939,15 +726,18 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 	}
 	if (!ret)
 		return 0;
-err:
-	if (!in_place)
-		kfree(p->ops);
+	if (route->ops_put)
+		route->ops_put(p);
+err_counts:
 	free_percpu(p->counts);
 	asid_alloc_destroy(&p->aa);
 	return ret;
 }
 
-/*
+/**
+ * btm_provider_wait_callers() - wait for the callers inside the provider's
+ * entries
+ *
  * Wait until no caller can be in a provider's entry that the core reached
  * without a module reference, once the entries are out of the ops: first
  * RCU Tasks, for a caller preempted after it loaded the entry and before
@@ -955,10 +745,10 @@ err:
  * preempted after the section and before its return. (A caller that sleeps
  * inside the section is quiescent for RCU Tasks: the section covers it.)
  */
-static void provider_wait_callers(void)
+void btm_provider_wait_callers(void)
 {
 	synchronize_rcu_tasks();
-	synchronize_srcu(&entry_srcu);
+	synchronize_srcu(&btm_provider_entry_srcu);
 	synchronize_rcu_tasks();
 }
 
@@ -972,8 +762,6 @@ static void provider_wait_callers(void)
  */
 int btm_provider_remove(struct btm_provider *p)
 {
-	struct reown r = { .iommu = p->iommu, .from = p->ops, .to = p->orig };
-
 	mutex_lock(&install_lock);
 	mutex_lock(&providers_lock);
 	if (atomic_read(&p->domains)) {
@@ -983,32 +771,15 @@ int btm_provider_remove(struct btm_provider *p)
 	}
 	list_del(&p->node);
 	mutex_unlock(&providers_lock);
-	/*
-	 * Only the entries this provider put there: if another module
-	 * changed them since, putting the driver's back would bypass it.
-	 */
-	if (drv.ops && !--drv.patched && !WARN_ON(!btm_provider_hooks(drv.ops))) {
-		btm_ops_set_sva(drv.ops, &drv.orig);
-		provider_wait_callers();
-	}
-	if (!drv.ops && !WARN_ON(p->iommu->ops != p->ops)) {
-		WRITE_ONCE(p->iommu->ops, p->orig);
-		reown_all(&r);
-		provider_wait_callers();
-	}
+	route->give_back(p);
 	providers_put();
 	mutex_unlock(&install_lock);
+	if (route->removed)
+		route->removed(p);
 	/*
-	 * The copy is not freed: the core reads a device's ops without a lock
-	 * or grace period the provider could wait for, and a domain allocated
-	 * unattached while it was installed keeps it as its owner (compared,
-	 * never dereferenced). One iommu_ops per installation is the price,
-	 * kept on purpose: kmemleak is told so, and doc/sva-provider.md says it.
 	 * A freed domain's notifier may still be running until its grace
 	 * period ends, counting into @p.
 	 */
-	if (!drv.ops)
-		kmemleak_not_leak(p->ops);
 	btm_shim_exit();
 	free_percpu(p->counts);
 	asid_alloc_destroy(&p->aa);
@@ -1024,13 +795,7 @@ int btm_provider_remove(struct btm_provider *p)
  */
 bool btm_provider_hooks(const struct iommu_ops *ops)
 {
-	struct btm_sva_entries now = {};
-
-	btm_ops_get_sva(ops, &now);
-	return BTM_SVA_MM_AT_ATTACH ?
-	       now.alloc_by_type == btm_domain_alloc_by_type &&
-	       now.remove_pasid == btm_remove_dev_pasid :
-	       now.alloc_sva == btm_sva_domain_alloc;
+	return route && route->hooks(ops);
 }
 
 /**
@@ -1071,7 +836,7 @@ int btm_provider_sva_asid(struct iommu_domain *domain, u16 *asid, bool *shared)
 
 	mutex_lock(&providers_lock);
 	sva = sva_of(domain);
-	/* Pairs with sva_setup(): a provider set means the ASID is. */
+	/* Pairs with btm_provider_sva_setup(): a provider set means the ASID is. */
 	if (sva && !smp_load_acquire(&sva->p))
 		sva = NULL;
 	if (sva) {
@@ -1094,17 +859,17 @@ int btm_provider_sva_asid(struct iommu_domain *domain, u16 *asid, bool *shared)
  */
 int btm_provider_sva_cd(struct iommu_domain *domain, void *master, __le64 *cd)
 {
-	bool stall = master && !BTM_SVA_MM_AT_ATTACH && master_stalls(master);
 	__le64 full[8];
 	struct btm_sva *sva;
 	int ret;
 
 	mutex_lock(&providers_lock);
 	sva = sva_of(domain);
-	/* Pairs with sva_setup(): a provider set means the ASID is. */
+	/* Pairs with btm_provider_sva_setup(): a provider set means the ASID is. */
 	if (sva && !smp_load_acquire(&sva->p))
 		sva = NULL;
-	ret = sva ? btm_sva_build_cd(sva, stall, full) : -ENOENT;
+	ret = sva ? btm_provider_build_cd(sva, route->cd_stalls(master), full) :
+		    -ENOENT;
 	mutex_unlock(&providers_lock);
 	if (!ret)
 		memcpy(cd, full, 4 * sizeof(*cd));

@@ -13,6 +13,7 @@
 #include "cmdq.h"
 #include "driver_calls.h"
 #include "driver_gen.h"
+#include "provider_route.h"
 #include "generated/layout.h"
 #include "move_probes.h"
 #include "move_streams.h"
@@ -27,7 +28,7 @@ static int domain_move_init(void)
 const struct btm_gen_ops btm_gen_domain = {
 	.gen = BTM_DRIVER_DOMAIN,
 	.s1_s2vmid_zero = true,
-	.provider = BTM_PROVIDER_OPS_COPY,
+	.provider = &btm_route_ops_copy,
 	.sva_stage = BTM_ENUM_ARM_SMMU_DOMAIN_S1,
 	.cmdq_issue = btm_cmdq_issue_queue,
 	.shim_init = btm_sd_shim_init,

@@ -27,6 +27,7 @@
 #include "driver_calls.h"
 #include "driver_domain.h"
 #include "driver_gen.h"
+#include "provider_route.h"
 #include "domain_move.h"
 #include "generated/layout.h"
 #include "move_private.h"
@@ -195,7 +196,7 @@ static void invs_sva_domain_free(void *smmu_domain)
 const struct btm_gen_ops btm_gen_invs = {
 	.gen = BTM_DRIVER_INVS,
 	.s1_s2vmid_zero = true,
-	.provider = BTM_PROVIDER_OPS_COPY,
+	.provider = &btm_route_ops_copy,
 	.sva_stage = BTM_ENUM_ARM_SMMU_DOMAIN_SVA,
 	.cmdq_issue = btm_cmdq_issue_queue,
 	.shim_init = btm_sd_shim_init,

@@ -34,6 +34,7 @@
 #include "driver_calls.h"
 #include "driver_domain.h"
 #include "driver_gen.h"
+#include "provider_route.h"
 #include "move_cd_table.h"
 #include "move_private.h"
 #include "move_probes.h"
@@ -160,7 +161,7 @@ static int master_cd_move_init(void)
 const struct btm_gen_ops btm_gen_master_cd = {
 	.gen = BTM_DRIVER_MASTER_CD,
 	.s1_s2vmid_zero = true,
-	.provider = BTM_PROVIDER_IN_PLACE,
+	.provider = &btm_route_in_place,
 	.cdt_in_master = true,
 	.cmdq_issue = btm_cmdq_issue_main,
 	.shim_init = btm_cdt_shim_init,

@@ -23,6 +23,7 @@
 #include "cmdq.h"
 #include "driver_calls.h"
 #include "driver_gen.h"
+#include "provider_route.h"
 #include "move_cd_table.h"
 #include "move_private.h"
 #include "move_probes.h"
@@ -59,7 +60,7 @@ static int s1_cfg_move_init(void)
 const struct btm_gen_ops btm_gen_s1_cfg = {
 	.gen = BTM_DRIVER_S1_CFG,
 	.s1_s2vmid_zero = true,
-	.provider = BTM_PROVIDER_IN_PLACE,
+	.provider = &btm_route_in_place,
 	.cmdq_issue = btm_cmdq_issue_main,
 	.shim_init = btm_cdt_shim_init,
 	.sva_ats_possible = btm_cdt_ats_possible,
