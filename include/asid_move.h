@@ -58,6 +58,19 @@ struct asid_move_ops {
 int asid_move_run(const struct asid_move_ops *ops, void *ctx,
 		  struct asid_alloc *aa, u16 a, enum asid_move_end end,
 		  void *owner, u16 *b);
+/**
+ * enum asid_move_cd_side - what a CD found for a move holds
+ * @ASID_MOVE_CD_OLD: a valid private CD on the move's old ASID
+ * @ASID_MOVE_CD_NEW: a valid private CD on its new ASID
+ * @ASID_MOVE_CD_FOREIGN: anything else: not the move's to write
+ */
+enum asid_move_cd_side {
+	ASID_MOVE_CD_OLD,
+	ASID_MOVE_CD_NEW,
+	ASID_MOVE_CD_FOREIGN,
+};
+
+enum asid_move_cd_side asid_move_cd_side(u64 cd0, u16 a, u16 b);
 size_t asid_move_array_source(size_t j, size_t at, u16 a, u16 b,
 			      bool *is_new);
 

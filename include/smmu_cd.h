@@ -66,5 +66,7 @@ struct smmu_sva_cd {
 void smmu_encode_sva_cd(u64 cd[4], const struct smmu_sva_cd *params);
 void smmu_cd_make_faulting(u64 cd[4], bool stall_force);
 u64 smmu_cd0_ctx_tcr(u64 cd0);
+bool smmu_cd0_private_on(u64 cd0, u16 asid);
+u64 smmu_cd0_with_asid(u64 cd0, u16 asid);
 
 #endif /* SMMU_BTM_CD_H */

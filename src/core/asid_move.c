@@ -41,6 +41,7 @@
 #include <linux/types.h>
 
 #include "asid_move.h"
+#include "smmu_cd.h"
 
 /*
  * Undo a move that failed in step 3 or 4: every CD up to and including
@@ -181,4 +182,26 @@ size_t asid_move_array_source(size_t j, size_t at, u16 a, u16 b,
 	if (j == ins)
 		return at;
 	return j < ins ? j : j - 1;
+}
+
+/**
+ * asid_move_cd_side() - which of a move's ASIDs a CD it found holds
+ * @cd0: word 0 of the CD (CPU order)
+ * @a: the move's old ASID
+ * @b: its new ASID, not @a
+ *
+ * A move rewrites a CD only while it is a valid private CD on one of its
+ * two ASIDs: the old one going forward, the new one when it is undone. Any
+ * other CD (invalid, shared with the CPU, or on a third ASID) has changed
+ * hands since it was found, and writing it would corrupt its new owner.
+ *
+ * Return: ASID_MOVE_CD_OLD, ASID_MOVE_CD_NEW, or ASID_MOVE_CD_FOREIGN.
+ */
+enum asid_move_cd_side asid_move_cd_side(u64 cd0, u16 a, u16 b)
+{
+	if (smmu_cd0_private_on(cd0, a))
+		return ASID_MOVE_CD_OLD;
+	if (smmu_cd0_private_on(cd0, b))
+		return ASID_MOVE_CD_NEW;
+	return ASID_MOVE_CD_FOREIGN;
 }

@@ -80,3 +80,31 @@ u64 smmu_cd0_ctx_tcr(u64 cd0)
 	return cd0 & ~(SMMU_CD0_V | SMMU_CD0_R | SMMU_CD0_A | SMMU_CD0_ASET |
 		       SMMU_CD0_S | SMMU_CD0_ASID);
 }
+
+/**
+ * smmu_cd0_private_on() - whether a CD is a valid private CD on an ASID
+ * @cd0: word 0 of the CD, as the SMMU reads it (CPU order)
+ * @asid: the ASID
+ *
+ * A CD that is not valid tags nothing; one with ASET clear shares its ASID
+ * with the CPU (an SVA CD), and an ASID move never takes those.
+ *
+ * Return: true when @cd0 has V and ASET set and its ASID is @asid.
+ */
+bool smmu_cd0_private_on(u64 cd0, u16 asid)
+{
+	return (cd0 & SMMU_CD0_V) && (cd0 & SMMU_CD0_ASET) &&
+	       FIELD_GET(SMMU_CD0_ASID, cd0) == asid;
+}
+
+/**
+ * smmu_cd0_with_asid() - a CD's word 0 on another ASID
+ * @cd0: word 0 of the CD (CPU order)
+ * @asid: the ASID it is to hold
+ *
+ * Return: @cd0 with its ASID field @asid and every other bit unchanged.
+ */
+u64 smmu_cd0_with_asid(u64 cd0, u16 asid)
+{
+	return (cd0 & ~SMMU_CD0_ASID) | FIELD_PREP(SMMU_CD0_ASID, asid);
+}

@@ -13,10 +13,10 @@
 #include "cmdq.h"
 #include "driver_calls.h"
 #include "driver_gen.h"
-#include "provider_route.h"
 #include "generated/layout.h"
 #include "move_probes.h"
 #include "move_streams.h"
+#include "provider_route.h"
 #include "sva_domain.h"
 
 static int domain_move_init(void)

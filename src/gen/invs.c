@@ -24,14 +24,14 @@
 
 #include "asid_move.h"
 #include "cmdq.h"
+#include "domain_move.h"
 #include "driver_calls.h"
 #include "driver_domain.h"
 #include "driver_gen.h"
-#include "provider_route.h"
-#include "domain_move.h"
 #include "generated/layout.h"
 #include "move_private.h"
 #include "move_streams.h"
+#include "provider_route.h"
 #include "sva_domain.h"
 
 #define INV_BYTES	MOVE_LAYOUT_SIZE(arm_smmu_inv)

@@ -22,7 +22,6 @@
  *
  * Design: doc/binding.md, doc/asid-move.md.
  */
-#include <linux/bitfield.h>
 #include <linux/errno.h>
 #include <linux/error-injection.h>
 #include <linux/list.h>
@@ -30,14 +29,15 @@
 #include <linux/rbtree.h>
 #include <linux/spinlock.h>
 
+#include "asid_move.h"
 #include "cmdq.h"
 #include "driver_calls.h"
 #include "driver_domain.h"
 #include "driver_gen.h"
-#include "provider_route.h"
 #include "move_cd_table.h"
 #include "move_private.h"
 #include "move_probes.h"
+#include "provider_route.h"
 #include "smmu_cd.h"
 #include "sva_cd_table.h"
 
@@ -71,14 +71,8 @@ static __le64 *master_cd0(void *master)
 static bool master_cd0_on(void *master, u16 asid)
 {
 	__le64 *cd0 = master_cd0(master);
-	__le64 w;
 
-	if (!cd0)
-		return false;
-	w = READ_ONCE(*cd0);
-	return (w & cpu_to_le64(SMMU_CD0_V)) &&
-	       (w & cpu_to_le64(SMMU_CD0_ASET)) &&
-	       FIELD_GET(SMMU_CD0_ASID, le64_to_cpu(w)) == asid;
+	return cd0 && smmu_cd0_private_on(le64_to_cpu(READ_ONCE(*cd0)), asid);
 }
 
 /*
@@ -98,8 +92,10 @@ static void btm_move_write_masters(struct btm_move *m, void *copy)
 	list_for_each(pos, head) {
 		void *master = (char *)pos -
 			       BTM_OFF_arm_smmu_master__domain_head;
+		__le64 *cd0 = master_cd0(master);
 
-		if (master_cd0_on(master, m->a) || master_cd0_on(master, m->b))
+		if (cd0 && asid_move_cd_side(le64_to_cpu(READ_ONCE(*cd0)), m->a,
+					     m->b) != ASID_MOVE_CD_FOREIGN)
 			btm_drv.write_ctx_desc(master, 0, copy);
 	}
 	spin_unlock_irqrestore(lock, flags);

@@ -23,7 +23,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitfield.h>
 #include <linux/error-injection.h>
 #include <linux/iommu.h>
 #include <linux/list.h>
@@ -33,6 +32,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "asid_move.h"
 #include "driver_calls.h"
 #include "driver_domain.h"
 #include "move_private.h"
@@ -43,14 +43,9 @@
 static struct arm_smmu_cd *btm_cd_on(struct btm_cd_ref *ref, u16 asid)
 {
 	struct arm_smmu_cd *cdptr = btm_drv.get_cd_ptr(ref->master, ref->ssid);
-	__le64 cd0;
 
-	if (!cdptr)
-		return NULL;
-	cd0 = READ_ONCE(*(__le64 *)cdptr);
-	if (!(cd0 & cpu_to_le64(SMMU_CD0_V)) ||
-	    !(cd0 & cpu_to_le64(SMMU_CD0_ASET)) ||
-	    FIELD_GET(SMMU_CD0_ASID, le64_to_cpu(cd0)) != asid)
+	if (!cdptr ||
+	    !smmu_cd0_private_on(le64_to_cpu(READ_ONCE(*(__le64 *)cdptr)), asid))
 		return NULL;
 	return cdptr;
 }
@@ -178,17 +173,17 @@ int btm_streams_write_cd(struct btm_move *m, struct btm_cd_ref *ref, u16 asid)
 	__le64 target[MOVE_CD_MAX_BYTES / 8] = {};
 	struct arm_smmu_cd *cdptr;
 
-	cdptr = btm_cd_on(ref, m->a);
-	if (!cdptr)
-		cdptr = btm_cd_on(ref, m->b);
-	if (!cdptr) {
+	cdptr = btm_drv.get_cd_ptr(ref->master, ref->ssid);
+	if (!cdptr ||
+	    asid_move_cd_side(le64_to_cpu(READ_ONCE(*(__le64 *)cdptr)), m->a,
+			      m->b) == ASID_MOVE_CD_FOREIGN) {
 		pr_err("CD of SSID %u holds no private ASID %u; not moving it\n",
 		       ref->ssid, m->a);
 		return -EIO;
 	}
 	memcpy(target, cdptr, MOVE_CD_BYTES);
-	target[0] &= ~cpu_to_le64(SMMU_CD0_ASID);
-	target[0] |= cpu_to_le64(FIELD_PREP(SMMU_CD0_ASID, asid));
+	target[0] = cpu_to_le64(smmu_cd0_with_asid(le64_to_cpu(target[0]),
+						   asid));
 	btm_drv.write_cd_entry(ref->master, ref->ssid, cdptr,
 			       (const struct arm_smmu_cd *)target);
 	return 0;

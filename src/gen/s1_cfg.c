@@ -23,10 +23,10 @@
 #include "cmdq.h"
 #include "driver_calls.h"
 #include "driver_gen.h"
-#include "provider_route.h"
 #include "move_cd_table.h"
 #include "move_private.h"
 #include "move_probes.h"
+#include "provider_route.h"
 #include "smmu_cmds.h"
 #include "sva_cd_table.h"
 

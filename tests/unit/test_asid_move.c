@@ -488,6 +488,38 @@ static void test_array_source_all(void **state)
 	}
 }
 
+/*
+ * Which of a move's ASIDs a CD holds: the old one and the new one (for the
+ * undo) are the move's to write; anything else changed hands (word 0's V
+ * is bit 31, ASET bit 47, the ASID bits 63:48, in IHI 0070).
+ */
+static void test_cd_side(void **state)
+{
+	const u64 v = 1ULL << 31, aset = 1ULL << 47, other = 0x0000123400c0ffeeULL;
+	const u16 a = 0x2a, b = 0x2b01;
+
+	(void)state;
+	assert_int_equal(asid_move_cd_side(v | aset | other | (u64)a << 48, a, b),
+			 ASID_MOVE_CD_OLD);
+	assert_int_equal(asid_move_cd_side(v | aset | other | (u64)b << 48, a, b),
+			 ASID_MOVE_CD_NEW);
+	/* The sides follow the arguments, not the values. */
+	assert_int_equal(asid_move_cd_side(v | aset | (u64)a << 48, b, a),
+			 ASID_MOVE_CD_NEW);
+	/* A third ASID: another domain's CD now. */
+	assert_int_equal(asid_move_cd_side(v | aset | (u64)0x2c << 48, a, b),
+			 ASID_MOVE_CD_FOREIGN);
+	/* Invalid: cleared by a detach since it was found. */
+	assert_int_equal(asid_move_cd_side(aset | (u64)a << 48, a, b),
+			 ASID_MOVE_CD_FOREIGN);
+	/* Shared with the CPU: an SVA CD on that ASID, never a move's. */
+	assert_int_equal(asid_move_cd_side(v | (u64)a << 48, a, b),
+			 ASID_MOVE_CD_FOREIGN);
+	assert_int_equal(asid_move_cd_side(v | (u64)b << 48, a, b),
+			 ASID_MOVE_CD_FOREIGN);
+	assert_int_equal(asid_move_cd_side(0, a, b), ASID_MOVE_CD_FOREIGN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_move_failure_rollback),
 		cmocka_unit_test(test_array_source_examples),
 		cmocka_unit_test(test_array_source_all),
+		cmocka_unit_test(test_cd_side),
 	};
 
 	return cmocka_run_group_tests_name("asid_move", tests, NULL, NULL);

@@ -154,6 +154,68 @@ static void test_ctx_tcr_round_trip(void **state)
 	assert_int_equal(bits(tcr, 30, 30), 1);
 }
 
+/* Word 0 from its fields, at the positions IHI 0070 gives (V 31, ASET 47, ASID 63:48). */
+static u64 cd0_of(bool v, bool aset, u16 asid, u64 other)
+{
+	return other | ((u64)v << 31) | ((u64)aset << 47) | ((u64)asid << 48);
+}
+
+/* The CD search's test: valid, private (ASET 1), on that very ASID. */
+static void test_cd0_private_on(void **state)
+{
+	static const u16 asids[] = { 0, 1, 0x2a5, 0xff, 0x100, 0xfffe, 0xffff };
+	/* Every bit word 0 has but V, ASET and the ASID: they must not count. */
+	const u64 other = ~cd0_of(true, true, 0xffff, 0);
+	unsigned int i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(asids) / sizeof(asids[0]); i++) {
+		u16 a = asids[i];
+
+		assert_true(smmu_cd0_private_on(cd0_of(true, true, a, 0), a));
+		assert_true(smmu_cd0_private_on(cd0_of(true, true, a, other), a));
+		/* Not valid: it tags nothing. */
+		assert_false(smmu_cd0_private_on(cd0_of(false, true, a, other), a));
+		/* ASET 0: an ASID shared with the CPU, never moved. */
+		assert_false(smmu_cd0_private_on(cd0_of(true, false, a, other), a));
+		for (j = 0; j < sizeof(asids) / sizeof(asids[0]); j++)
+			if (asids[j] != a)
+				assert_false(smmu_cd0_private_on(cd0_of(true, true, asids[j], other), a));
+	}
+	/* One of the encoder's own private CDs, and its shared one. */
+	{
+		struct smmu_sva_cd priv = shared;
+		u64 cd[4];
+
+		priv.shared = false;
+		smmu_encode_sva_cd(cd, &priv);
+		assert_true(smmu_cd0_private_on(cd[0], shared.asid));
+		smmu_encode_sva_cd(cd, &shared);
+		assert_false(smmu_cd0_private_on(cd[0], shared.asid));
+	}
+}
+
+/* The rewrite of a moved CD changes its ASID and no other bit. */
+static void test_cd0_with_asid(void **state)
+{
+	static const u64 words[] = { 0, ~0ULL, 0x0123456789abcdefULL,
+				     0xfedcba9876543210ULL };
+	static const u16 asids[] = { 0, 1, 0x2a5, 0xffff };
+	unsigned int i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		for (j = 0; j < sizeof(asids) / sizeof(asids[0]); j++) {
+			u64 w = smmu_cd0_with_asid(words[i], asids[j]);
+
+			assert_int_equal(bits(w, 63, 48), asids[j]);
+			assert_int_equal(bits(w, 47, 0), bits(words[i], 47, 0));
+		}
+	}
+	assert_true(smmu_cd0_private_on(smmu_cd0_with_asid(cd0_of(true, true, 7, 0), 9), 9));
+	assert_false(smmu_cd0_private_on(smmu_cd0_with_asid(cd0_of(true, true, 7, 0), 9), 7));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +223,8 @@ int main(void)
 		cmocka_unit_test(test_private_cd_and_options),
 		cmocka_unit_test(test_faulting_cd),
 		cmocka_unit_test(test_ctx_tcr_round_trip),
+		cmocka_unit_test(test_cd0_private_on),
+		cmocka_unit_test(test_cd0_with_asid),
 	};
 
 	return cmocka_run_group_tests_name("smmu_cd", tests, NULL, NULL);
