@@ -16,7 +16,8 @@ endif
 endif
 
 .PHONY: all modules clean setup unit model bench matrix qemu dkms-check lint \
-	check check-full demo install uninstall deb rpm packages
+	check check-full demo install uninstall deb rpm packages board \
+	board-image
 
 all: modules
 
@@ -73,6 +74,12 @@ rpm:
 
 packages:
 	$(SCRIPTS)/packages
+
+board: deb
+	$(SCRIPTS)/board
+
+board-image:
+	$(SCRIPTS)/board-image
 
 install:
 	$(SCRIPTS)/dkms-install
