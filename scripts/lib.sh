@@ -28,11 +28,12 @@ note() {
 #   with SVA and the LPA2 CPU where a kernel uses LPA2 (52-bit VA with 4
 #   KB pages); 6.1 also at EL1 on QEMU's stock SMMU. The 64K debug kernel
 #   (KASAN, kmemleak, lockdep, fault injection: every test runs four to
-#   ten times slower) is there as /light, which leaves out the stress
-#   tests the other kits' EL2 runs have (LIGHT_SKIP). SMMU_BTM_FULL=1
-#   (make check-full, about an hour) adds the EL1 runs of every kernel,
-#   the broken board at EL1, the 64K kernel's stress tests and full
-#   stress counts everywhere.
+#   ten times slower, its EL2 run alone about 14 minutes) is left to
+#   SMMU_BTM_FULL=1 (make check-full, about an hour), which also adds the
+#   EL1 runs of every kernel, the broken board at EL1 and full stress
+#   counts everywhere. /light leaves out the stress tests that do not
+#   depend on the exception level, which the same kernel's EL2 run has
+#   (LIGHT_SKIP).
 #   SMMU_BTM_GENERATIONS names a file that replaces this table (the
 #   refusal tests use it).
 gen_table() {
@@ -45,7 +46,7 @@ gen_table() {
 6.6	^6\.6\.	kit:linux-6.6	6.2-6.6-s1cfg	900	el2+btm el2+broken	el1+btm el1+broken
 6.8	^6\.8\.	kit:linux-6.8	6.7-6.8-master-cd	900	el2+btm el2+broken	el1+btm el1+broken
 6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10+-domain	300	el2+btm el1-lpa2/light	el1
-6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10+-domain	1800	el2+btm/light	el1+btm el1+broken el2+broken
+6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10+-domain	1800		el2+btm el1+btm el1+broken el2+broken
 7	^7\.	sid	7.x-invs	300	el2+btm el1-lpa2/light	el1
 TABLE
 }
