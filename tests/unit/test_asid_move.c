@@ -468,7 +468,8 @@ static void test_array_source_all(void **state)
 				at_pos = 0;
 				for (j = 0; j <= num; j++) {
 					src = asid_move_array_source(j, at, 100,
-						lower ? 50 : 150, &is_new);
+								     lower ? 50 : 150,
+								     &is_new);
 					assert_true(src < num);
 					assert_true(j == 0 || src >= prev);
 					assert_true(src == j || src + 1 == j);

@@ -11,6 +11,8 @@
 
 #include "smmu_cd.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static u64 bits(u64 word, unsigned int hi, unsigned int lo)
 {
 	return (word >> lo) & ((1ULL << (hi - lo + 1)) - 1);
@@ -169,7 +171,7 @@ static void test_cd0_private_on(void **state)
 	unsigned int i, j;
 
 	(void)state;
-	for (i = 0; i < sizeof(asids) / sizeof(asids[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(asids); i++) {
 		u16 a = asids[i];
 
 		assert_true(smmu_cd0_private_on(cd0_of(true, true, a, 0), a));
@@ -178,9 +180,12 @@ static void test_cd0_private_on(void **state)
 		assert_false(smmu_cd0_private_on(cd0_of(false, true, a, other), a));
 		/* ASET 0: an ASID shared with the CPU, never moved. */
 		assert_false(smmu_cd0_private_on(cd0_of(true, false, a, other), a));
-		for (j = 0; j < sizeof(asids) / sizeof(asids[0]); j++)
+		for (j = 0; j < ARRAY_SIZE(asids); j++)
 			if (asids[j] != a)
-				assert_false(smmu_cd0_private_on(cd0_of(true, true, asids[j], other), a));
+				assert_false(smmu_cd0_private_on(cd0_of(true, true,
+									asids[j],
+									other),
+								 a));
 	}
 	/* One of the encoder's own private CDs, and its shared one. */
 	{
@@ -204,8 +209,8 @@ static void test_cd0_with_asid(void **state)
 	unsigned int i, j;
 
 	(void)state;
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		for (j = 0; j < sizeof(asids) / sizeof(asids[0]); j++) {
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		for (j = 0; j < ARRAY_SIZE(asids); j++) {
 			u64 w = smmu_cd0_with_asid(words[i], asids[j]);
 
 			assert_int_equal(bits(w, 63, 48), asids[j]);
