@@ -61,6 +61,20 @@ static bool inv_is_asid(void *inv, struct arm_smmu_device *smmu, u16 asid)
 	       READ_ONCE(*(int *)BTM_AT(inv, BTM_OFF_arm_smmu_inv__users)) > 0;
 }
 
+/*
+ * The copy's lock, unlocked, in the class of @like's: the driver's. The
+ * driver keeps the copy after this module is gone, so its lock must not
+ * carry a class keyed (and named) in this module's memory, as
+ * rwlock_init() here would give it.
+ */
+static void invs_lock_init_like(rwlock_t *lock, rwlock_t *like)
+{
+	*lock = __RW_LOCK_UNLOCKED(lock);
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_set_class_and_name(lock, like->dep_map.key, like->dep_map.name);
+#endif
+}
+
 /* A copy of @invs's header for @num entries, not yet filled in. */
 static void *invs_alloc_like(void *invs, size_t num)
 {
@@ -77,7 +91,8 @@ static void *invs_alloc_like(void *invs, size_t num)
 		*(size_t *)BTM_AT(invs, BTM_OFF_arm_smmu_invs__num_trashes);
 	*(bool *)BTM_AT(copy, BTM_OFF_arm_smmu_invs__has_ats) =
 		*(bool *)BTM_AT(invs, BTM_OFF_arm_smmu_invs__has_ats);
-	rwlock_init((rwlock_t *)BTM_AT(copy, BTM_OFF_arm_smmu_invs__rwlock));
+	invs_lock_init_like(BTM_AT(copy, BTM_OFF_arm_smmu_invs__rwlock),
+			    BTM_AT(invs, BTM_OFF_arm_smmu_invs__rwlock));
 	return copy;
 }
 

@@ -449,6 +449,23 @@ remove_rescan() {
 	[ "$sum" = "$ARG_md5" ] || fail "disk md5 $sum after the rescan, host wrote $ARG_md5"
 }
 
+# Review R7: what a move hands the driver must outlive the module that made
+# it (on 7.x the invalidation arrays, their locks' lockdep classes, the RCU
+# callbacks that free the arrays replaced). Move the disk's domain, unload
+# the test module, then remove the disk: the driver takes its entries off
+# the array the move installed, under that array's lock. The kernel's
+# lockdep and oops reports since the move fail the test (and the log scan).
+t_move_then_unload_then_remove() {
+	from=$(dmesg | wc -l)
+	insmod /smmu_btm_ktest.ko moves=10 2>/dev/null || fail "the test module's checks failed"
+	rmmod smmu_btm_ktest 2>/dev/null
+	[ ! -e /sys/module/smmu_btm_ktest ] || fail "the test module did not unload"
+	remove_rescan
+	bad=$(dmesg | tail -n +"$((from + 1))" |
+		grep -E 'bad unlock balance|possible recursive locking|BUG:|Oops|Unable to handle|WARNING:' | head -n 3)
+	[ -z "$bad" ] || fail "after the move and unload, removing the disk: $bad"
+}
+
 # 6.2+: with the SVA provider installed on the disk's SMMU (the test module
 # leaves it so), the disk is removed and rescanned; then the module is
 # unloaded, which puts the driver's ops back and re-owns the rescanned
@@ -742,6 +759,7 @@ run_all() {
 	selected ktest && run_ktest
 	case "$ARG_drvgen" in
 	*-s1cfg | *-master-cd | *-domain | *-invs)
+		run_test move-then-unload-then-remove t_move_then_unload_then_remove
 		run_test provider-remove-rescan t_provider_remove_rescan
 		run_test failed-load-leaves-nothing t_failed_load_leaves_nothing
 		run_test moves-racing-rescan t_moves_racing_rescan
