@@ -29,8 +29,8 @@ struct inv_batch;
  *	   the DMA domain, so its table, and the PASID; from 6.7 one)
  * @bonds: a placeholder on each attached master's list of bonds
  *	   (struct btm_bond_hold), so that the driver keeps SVA enabled,
- *	   and with it the DMA domain, while the CD is in its table
- * @rcu: frees it after readers are done
+ *	   and with it the DMA domain, while the CD is in its table, and
+ *	   until no reader of @node can still hold @dma
  */
 struct btm_sva_attach {
 	struct list_head node;
@@ -41,7 +41,6 @@ struct btm_sva_attach {
 	u32 pasid;
 	unsigned int users;
 	struct list_head bonds;
-	struct rcu_head rcu;
 };
 
 int btm_cdt_shim_init(void);

@@ -262,6 +262,22 @@ static void bond_release(struct btm_sva_attach *at, void *master)
 	}
 }
 
+/*
+ * Take @at off every list and free it. The notifier reads @at->dma under
+ * RCU alone, and that DMA domain is freed (plainly) once SVA may be
+ * disabled: so the placeholders go only after a grace period, when no
+ * reader can still hold @at.
+ */
+static void unlink_free(struct btm_sva_attach *at)
+{
+	lockdep_assert_held(&cdt_lock);
+	list_del(&at->all);
+	list_del_rcu(&at->node);
+	synchronize_rcu();
+	bond_release(at, NULL);
+	kfree(at);
+}
+
 /**
  * btm_cdt_attach() - put an SVA domain's CD at a device's PASID
  * @sva: the provider's SVA domain, its ASID set
@@ -329,12 +345,8 @@ int btm_cdt_attach(struct btm_sva *sva, struct device *dev, u32 pasid,
 	*(struct mm_struct **)BTM_AT(ctx, BTM_OFF_arm_smmu_ctx_desc__mm) =
 		cd[0] & SMMU_CD0_ASET ? NULL : sva->mm;
 	ret = btm_drv.write_ctx_desc(table, pasid, ctx);
-	if (ret) {
-		list_del(&at->all);
-		list_del_rcu(&at->node);
-		bond_release(at, NULL);
-		kfree_rcu(at, rcu);
-	}
+	if (ret)
+		unlink_free(at);
 out:
 	mutex_unlock(&cdt_lock);
 	return ret;
@@ -385,12 +397,9 @@ void btm_cdt_detach(struct btm_sva *sva, struct device *dev, u32 pasid)
 	if (!WARN_ON_ONCE(dma_domain_of(dev, false) != at->dma))
 		btm_drv.write_ctx_desc(at->table, pasid, NULL);
 	btm_shim_flush(sva);
-	list_del(&at->all);
-	list_del_rcu(&at->node);
-	/* SVA may be disabled now: the CD is gone, and no flush reaches it. */
-	bond_release(at, NULL);
+	/* SVA may be disabled then: the CD is gone, and no flush reaches it. */
+	unlink_free(at);
 	mutex_unlock(&cdt_lock);
-	kfree_rcu(at, rcu);
 }
 
 /**
