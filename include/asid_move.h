@@ -71,6 +71,7 @@ enum asid_move_cd_side {
 };
 
 enum asid_move_cd_side asid_move_cd_side(u64 cd0, u16 a, u16 b);
+u32 asid_move_limit(const struct asid_alloc *aa, unsigned int owner_bits);
 size_t asid_move_array_source(size_t j, size_t at, u16 a, u16 b,
 			      bool *is_new);
 

@@ -261,15 +261,20 @@ static noinline int btm_move_tlbi_asid(void *ctx, u16 asid)
 
 ALLOW_ERROR_INJECTION(btm_move_tlbi_asid, ERRNO);
 
-/* The new ASID, from the driver's own xarray, stored there for the domain. */
+/*
+ * The new ASID, from the driver's own xarray, stored there for the domain:
+ * within the width of the domain's SMMU, which need not be @m->aa's.
+ */
 static noinline int btm_move_claim_asid(void *ctx, u16 *asid)
 {
 	struct btm_move *m = ctx;
+	u32 bits = *(u32 *)BTM_AT(m->smmu, BTM_OFF_arm_smmu_device__asid_bits);
 	u32 id;
 	int ret;
 
 	ret = xa_alloc(btm_drv.asid_xa, &id, domain_xa_entry(m->smmu_domain),
-		       XA_LIMIT(1, m->aa->nr - 1), GFP_KERNEL);
+		       XA_LIMIT(1, asid_move_limit(m->aa, bits) - 1),
+		       GFP_KERNEL);
 	if (ret)
 		return ret;
 	m->b = id;
@@ -302,7 +307,9 @@ static const struct asid_move_ops btm_move_ops = {
 
 /**
  * btm_move_domain() - move a stage-1 DMA domain to a fresh ASID
- * @aa: the allocator of the domain's SMMU
+ * @aa: the allocator the move runs in: the caller's SMMU's, which may not
+ *	be the domain's (an SVA bind through another SMMU); the new ASID
+ *	fits both widths
  * @domain: the domain, attached or not
  * @end: ASID_MOVE_FREE, or ASID_MOVE_PIN to give the old ASID to @owner;
  *	 for ASID_MOVE_FREE the driver's xarray forgets it too, for

@@ -158,6 +158,26 @@ undo:
 }
 
 /**
+ * asid_move_limit() - the ASIDs a move may pick a domain's new ASID from
+ * @aa: the allocator the move runs in, which holds the new ASID for the
+ *	move too
+ * @owner_bits: the ASID width of the SMMU the domain belongs to
+ *
+ * The new ASID goes into the CDs of the domain's own SMMU, whose width
+ * may be narrower than that of @aa's SMMU: an SVA bind through one SMMU
+ * moves a DMA domain of another off its CPU ASID. An ASID past the
+ * owner's width would alias another domain's there, or be a bad CD.
+ *
+ * Return: one past the highest ASID the move may take.
+ */
+u32 asid_move_limit(const struct asid_alloc *aa, unsigned int owner_bits)
+{
+	u32 owner_nr = 1U << (owner_bits < 16 ? owner_bits : 16);
+
+	return aa->nr < owner_nr ? aa->nr : owner_nr;
+}
+
+/**
  * asid_move_array_source() - where an entry of the invalidation array a
  * move installs on 7.x comes from
  * @j: the entry's index in the new array, one entry longer than the old

@@ -451,6 +451,25 @@ static void test_array_source_examples(void **state)
 }
 
 /*
+ * Review R4: a bind through a 16-bit SMMU moves a DMA domain of an 8-bit
+ * one; its new ASID must fit the 8-bit SMMU, and both ways round.
+ */
+static void test_limit_owner_width(void **state)
+{
+	struct asid_alloc wide, narrow;
+
+	(void)state;
+	assert_int_equal(asid_alloc_init(&wide, 16, &host_ops), 0);
+	assert_int_equal(asid_alloc_init(&narrow, 8, &host_ops), 0);
+	assert_int_equal(asid_move_limit(&wide, 8), 256);
+	assert_int_equal(asid_move_limit(&wide, 16), 65536);
+	assert_int_equal(asid_move_limit(&narrow, 16), 256);
+	assert_int_equal(asid_move_limit(&narrow, 8), 256);
+	asid_alloc_destroy(&wide);
+	asid_alloc_destroy(&narrow);
+}
+
+/*
  * Every length, position and side: each old entry once and in order, one
  * copy of the old ASID's entry, next to it on the side its ASID sorts.
  */
@@ -531,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_move_claim_release),
 		cmocka_unit_test(test_move_failure_order),
 		cmocka_unit_test(test_move_failure_rollback),
+		cmocka_unit_test(test_limit_owner_width),
 		cmocka_unit_test(test_array_source_examples),
 		cmocka_unit_test(test_array_source_all),
 		cmocka_unit_test(test_cd_side),
