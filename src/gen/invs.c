@@ -115,7 +115,10 @@ static struct rcu_head *invs_rcu(void *invs)
 /*
  * Build the two arrays the move installs: during (old ASID's entry and a
  * copy of it for @b, in the driver's sort order: by SMMU, type, then ASID)
- * and after (the old entry's ASID changed to @b).
+ * and after (the old entry's ASID changed to @b). A domain attached
+ * nowhere has no entry for its ASID (the driver adds it at attach, which
+ * waits for the ASID mutex the move holds): nothing then to build or
+ * install, and the move just changes the ASID the next attach takes.
  */
 static noinline int btm_move_build_invs(struct btm_move *m, u16 b)
 {
@@ -127,7 +130,7 @@ static noinline int btm_move_build_invs(struct btm_move *m, u16 b)
 		if (inv_is_asid(invs_entry(old, i), m->smmu, m->a))
 			at = i;
 	if (at == num)
-		return -ENOENT;
+		return 0;
 	m->before = old;
 	m->during = invs_alloc_like(old, num + 1);
 	m->after = invs_alloc_like(old, num);
@@ -155,7 +158,7 @@ static void invs_move_finish(struct btm_move *m, bool success)
 		call_rcu(invs_rcu(m->during), invs_free_own);
 	else if (m->during)
 		invs_free_own(invs_rcu(m->during));
-	if (success) {
+	if (success && m->after) {
 		/* after is the driver's now, and before is no longer used */
 		atomic_long_dec(&stat_arrays);
 		call_rcu(invs_rcu(m->before), invs_free_drivers);
@@ -170,6 +173,8 @@ static void invs_move_publish(struct btm_move *m, const u16 *asids,
 	void *invs = n == 2 ? m->during :
 		     asids[0] == m->a ? m->before : m->after;
 
+	if (!m->before)
+		return;
 	rcu_assign_pointer(*domain_invs(m->smmu_domain), invs);
 }
 
