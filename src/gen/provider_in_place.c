@@ -168,14 +168,19 @@ static int in_place_take(struct btm_provider *p)
 /*
  * The last provider puts the driver's entries back: only those it put
  * there, since if another module changed them since, putting the driver's
- * back would bypass it.
+ * back would bypass it. Callers are waited for either way, then warned.
  */
 static void in_place_give_back(struct btm_provider *p)
 {
-	if (--drv.patched || WARN_ON(!in_place_hooks(drv.ops)))
+	bool ours;
+
+	if (--drv.patched)
 		return;
-	btm_ops_set_sva(drv.ops, &drv.orig);
+	ours = in_place_hooks(drv.ops);
+	if (ours)
+		btm_ops_set_sva(drv.ops, &drv.orig);
 	btm_provider_wait_callers();
+	WARN_ON(!ours);
 }
 
 /*

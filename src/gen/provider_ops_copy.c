@@ -132,13 +132,20 @@ static int ops_copy_take(struct btm_provider *p)
 	return btm_provider_reown(p->iommu, p->orig, p->ops);
 }
 
+/*
+ * Where someone else replaced the ops since, putting the driver's back
+ * would bypass them: they stay, and the rest of the give-back is still
+ * done (domains re-owned, callers waited for) before the warning.
+ */
 static void ops_copy_give_back(struct btm_provider *p)
 {
-	if (WARN_ON(p->iommu->ops != p->ops))
-		return;
-	WRITE_ONCE(p->iommu->ops, p->orig);
+	bool ours = p->iommu->ops == p->ops;
+
+	if (ours)
+		WRITE_ONCE(p->iommu->ops, p->orig);
 	btm_provider_reown(p->iommu, p->ops, p->orig);
 	btm_provider_wait_callers();
+	WARN_ON(!ours);
 }
 
 /*
