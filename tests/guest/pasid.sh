@@ -291,6 +291,42 @@ t_report_pasid() {
 		fail "its PASID capability is not in the report"
 }
 
+# Review R1 (6.2 to 6.8): the notifier reads an attachment's DMA domain
+# under RCU alone, and the driver frees that domain (a plain kfree) once
+# SVA can be disabled on its masters. smmu_btm_race.ko holds the next
+# notifier reader of a bound process, whose second thread keeps flushing,
+# while the process unbinds and its device is removed (SVA disabled, the
+# domain freed); the module says whether the detach ran during the hold
+# and whether the held domain was freed then. The device comes back by a
+# rescan.
+t_notifier_vs_detach() {
+	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
+	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
+	set -- $(pdt_by_smmu)
+	pci=$(readlink -f "/sys/class/misc/${2#/dev/}/device")
+	if ! insmod /smmu_btm_race.ko; then
+		fail "$(dmesg | grep 'CHECK notifier-vs-detach' | tail -n 1)"
+		rmmod pasid_dma_test
+		rmmod smmu_btm
+		return
+	fi
+	expect_faults begin notifier-vs-detach
+	pdt-test -d "$2" -A /sys/module/smmu_btm_race/parameters/arm -R "$pci/remove" 2>&1 |
+		sed 's/^/pdt-test: /'
+	expect_faults end notifier-vs-detach
+	rmmod smmu_btm_race
+	verdict=$(dmesg | sed -n 's/.*smmu_btm_race: CHECK notifier-vs-detach //p' | tail -n 1)
+	show "notifier-vs-detach: $verdict"
+	rmmod pasid_dma_test
+	rmmod_settled smmu_btm || fail "rmmod smmu_btm failed"
+	echo 1 >/sys/bus/pci/rescan
+	[ -e "$pci" ] || fail "$pci did not come back after a rescan"
+	case "$verdict" in
+	PASS*) ;;
+	*) fail "${verdict:-no verdict from smmu_btm_race}" ;;
+	esac
+}
+
 run_pasid() {
 	[ "$ARG_board" != stock ] && [ "$ARG_sva" = 1 ] || return 0
 	[ ! -e /sys/bus/pci/devices/0001:40:00.0 ] || rescan_expander_ports
@@ -300,4 +336,7 @@ run_pasid() {
 	[ "$ARG_board" = btm ] || return 0
 	run_test two-smmus t_two_smmus
 	run_test moves-under-dma t_moves_under_dma
+	case "$ARG_drvgen" in
+	*-s1cfg | *-master-cd) run_test notifier-vs-detach t_notifier_vs_detach ;;
+	esac
 }

@@ -7,6 +7,8 @@
  *   pdt-test -l N [-m MOVEFILE] [-d DEV]        N binds, each checked
  *   pdt-test -c CDFILE [-d DEV]                 the bind's CD, its oracle
  *   pdt-test -2 DEV2 [-w WAITFILE] [-d DEV]     one process, two devices
+ *   pdt-test -A ARMFILE -R REMOVEFILE [-d DEV]  unbind and remove racing
+ *                                               the notifier (see below)
  *
  * The data-path tests bind the process (open), then have the device read,
  * write, fill and compare its memory through the PASID, byte-exact, across
@@ -36,6 +38,12 @@
  * then, and the test goes on once it is removed, so that the caller can
  * read each SMMU's counters in between); DEV2 must still fault after
  * CPU-side changes, its CD still on the CPU's ASID, which stays pinned.
+ *
+ * The race (with smmu_btm_race.ko, root): a second thread runs the
+ * notifier in a loop; ARMFILE (the module's "arm" parameter) gets "1", so
+ * that its next reader is held; then the process unbinds and writes "1"
+ * to REMOVEFILE (the device's sysfs "remove"). The module gives the
+ * verdict.
  *
  * The broadcast check (module parameter debug_btm=1, root) clears
  * SMMU_CR2.PTM (unless -n), has the device read one page twice, issues a
@@ -1090,21 +1098,82 @@ static int two_devices(const char *dev, const char *dev2, const char *wait)
 	return 0;
 }
 
+static atomic_int race_stop;
+
+/* The CPU-side changes: each MADV_DONTNEED flushes, so the notifier runs. */
+static void *race_flusher(void *buf)
+{
+	while (!atomic_load(&race_stop)) {
+		*(volatile char *)buf = 1;
+		madvise(buf, page, MADV_DONTNEED);
+	}
+	return NULL;
+}
+
+static int write_file(const char *path, const char *what)
+{
+	int f = open(path, O_WRONLY), ok;
+
+	if (f < 0)
+		return -1;
+	ok = write(f, what, strlen(what)) == (ssize_t)strlen(what);
+	close(f);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Review R1 (with smmu_btm_race.ko): a second thread keeps the notifier
+ * running while the next reader is held (ARMFILE), then the process
+ * unbinds (closes the device) and the device is removed (REMOVEFILE),
+ * which lets the driver disable SVA and free the DMA domain. The module
+ * gives the verdict; this only makes the race.
+ */
+static int race_detach(const char *armfile, const char *removefile)
+{
+	pthread_t t;
+	char *buf;
+
+	buf = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED || pthread_create(&t, NULL, race_flusher, buf)) {
+		printf("race: no flusher thread\n");
+		return 1;
+	}
+	usleep(100000);
+	CHECK(!write_file(armfile, "1"), "arming %s: %s", armfile,
+	      strerror(errno));
+	usleep(100000);
+	close(fd);
+	fd = -1;
+	CHECK(!write_file(removefile, "1"), "removing through %s: %s",
+	      removefile, strerror(errno));
+	atomic_store(&race_stop, 1);
+	pthread_join(t, NULL);
+	printf("race: unbound and removed while a reader was held\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/pasid-dma-test0", *move = NULL, *cdfile = NULL;
-	const char *dev2 = NULL, *wait = NULL;
+	const char *dev2 = NULL, *wait = NULL, *arm = NULL, *remove = NULL;
 	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
 	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "2:bc:d:l:m:nr:s:w:x")) != -1) {
+	while ((c = getopt(argc, argv, "2:A:bc:d:l:m:nR:r:s:w:x")) != -1) {
 		switch (c) {
 		case '2':
 			dev2 = optarg;
 			break;
 		case 'w':
 			wait = optarg;
+			break;
+		case 'A':
+			arm = optarg;
+			break;
+		case 'R':
+			remove = optarg;
 			break;
 		case 'c':
 			cdfile = optarg;
@@ -1135,7 +1204,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-b [-n] | -c CDFILE | -2 DEV2 [-w WAITFILE] | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
+				"usage: %s [-b [-n] | -c CDFILE | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1156,7 +1225,9 @@ int main(int argc, char **argv)
 	printf("bound: pid %d PASID %u ASID %u page %ld\n", getpid(),
 	       info.pasid, info.asid, page);
 
-	if (btm) {
+	if (arm && remove) {
+		race_detach(arm, remove);
+	} else if (btm) {
 		btm_check(keep_ptm);
 	} else if (cdfile) {
 		cd_check(cdfile);
@@ -1184,7 +1255,8 @@ int main(int argc, char **argv)
 		if (disable)
 			test_disable_refused();
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
