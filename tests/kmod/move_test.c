@@ -13,6 +13,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/kallsyms.h>
+#include <linux/log2.h>
 #include <linux/iommu.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
@@ -118,6 +119,97 @@ static void move_many(struct asid_alloc *aa, struct iommu_domain *domain,
 	      done, moves, busy, ret, bad);
 	pr_info("moved the disk's domain %u times (%u refused busy), ASID %u to %u\n",
 		done, busy, first, to);
+}
+
+/*
+ * Review R5: a paging domain the driver finalised for the disk but never
+ * attached (as a VFIO or iommufd one may be) moves too: 7.x has no entry
+ * for its ASID in its invalidation array until an attach. Where domains get
+ * their ASID only at their first attach (before 6.11) there is none to move.
+ */
+static void move_unattached(struct asid_alloc *aa, struct device *dev)
+{
+	struct iommu_domain *domain = btm_paging_domain_for(dev);
+	u16 from = 0, to = 0, now = 0;
+	int ret;
+
+	if (PTR_ERR_OR_ZERO(domain) == -EOPNOTSUPP)
+		return;
+	check("move-unattached-domain-alloc", !IS_ERR(domain), "error %ld",
+	      PTR_ERR(domain));
+	if (IS_ERR(domain))
+		return;
+	mutex_lock(btm_move_asid_lock());
+	ret = btm_move_domain(aa, domain, ASID_MOVE_FREE, NULL, &from, &to);
+	if (!ret)
+		ret = btm_move_domain_asid(domain, &now);
+	mutex_unlock(btm_move_asid_lock());
+	check("move-unattached-domain", !ret && from != to && now == to,
+	      "error %d, ASID %u to %u, now %u", ret, from, to, now);
+	iommu_domain_free(domain);
+}
+
+/*
+ * A PCI device attached to a stage-1 DMA domain on another SMMU than
+ * @smmu's (the btm board's second SMMU), with a reference; NULL if none.
+ */
+static struct pci_dev *other_smmu_dev(struct arm_smmu_device *smmu,
+				      struct iommu_domain **domain)
+{
+	struct pci_dev *pdev = NULL;
+	u16 asid;
+
+	for_each_pci_dev(pdev) {
+		*domain = iommu_get_domain_for_dev(&pdev->dev);
+		if (*domain && !btm_move_domain_asid(*domain, &asid) &&
+		    domain_smmu(smmu_domain_of(*domain)) != smmu)
+			return pdev;
+	}
+	return NULL;
+}
+
+/*
+ * Review R4: a bind through one SMMU moves a DMA domain of another in the
+ * first one's allocator; the new ASID must fit the domain's own SMMU. The
+ * board's SMMUs both have 16-bit ASIDs, so the second one's width is made
+ * 8 bits where the driver keeps it (struct arm_smmu_device.asid_bits, which
+ * the move reads, as the driver's allocations do) for this one move, and
+ * every ASID below 256 is taken: the move must find none free, where
+ * with the first SMMU's width it took one above 255.
+ */
+static void move_across_widths(struct asid_alloc *aa, struct iommu_domain *disk)
+{
+	struct arm_smmu_device *smmu = domain_smmu(smmu_domain_of(disk));
+	struct xarray *xa = btm_move_asid_xa();
+	DECLARE_BITMAP(blocked, 256) = {};
+	struct iommu_domain *domain;
+	struct pci_dev *pdev;
+	u16 from = 0, to = 0;
+	u32 *bits, saved;
+	u32 asid;
+	int ret = 0;
+
+	pdev = other_smmu_dev(smmu, &domain);
+	if (!pdev)
+		return;
+	bits = BTM_AT(domain_smmu(smmu_domain_of(domain)),
+		      BTM_OFF_arm_smmu_device__asid_bits);
+	mutex_lock(btm_move_asid_lock());
+	for (asid = 1; asid < 256; asid++)
+		if (!xa_insert(xa, asid, NULL, GFP_KERNEL))
+			__set_bit(asid, blocked);
+	saved = *bits;
+	*bits = 8;
+	ret = btm_move_domain(aa, domain, ASID_MOVE_FREE, NULL, &from, &to);
+	*bits = saved;
+	for (asid = 1; asid < 256; asid++)
+		if (test_bit(asid, blocked))
+			xa_release(xa, asid);
+	mutex_unlock(btm_move_asid_lock());
+	check("move-owner-width", ret == -EBUSY || (!ret && to < 256),
+	      "%s: error %d, ASID %u to %u on an SMMU of 8-bit ASIDs (moved in a %u-bit allocator)",
+	      pci_name(pdev), ret, from, to, ilog2(aa->nr));
+	pci_dev_put(pdev);
 }
 
 /*
@@ -509,6 +601,10 @@ void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep,
 	mutex_unlock(btm_move_asid_lock());
 
 	move_many(&provider.aa, domain, moves, race);
+	if (!race) {
+		move_unattached(&provider.aa, &pdev->dev);
+		move_across_widths(&provider.aa, domain);
+	}
 
 	/* The disk comes and goes: only the moves are tested then. */
 	cpu_asid = race ? 0 : btm_sva_pin_asid(mm);
