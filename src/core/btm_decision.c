@@ -125,7 +125,7 @@ static const char * const btm_driver_gen_names[] = {
 	[BTM_DRIVER_BOND] = "6.1-bond",
 	[BTM_DRIVER_S1_CFG] = "6.2-6.6-s1cfg",
 	[BTM_DRIVER_MASTER_CD] = "6.7-6.8-master-cd",
-	[BTM_DRIVER_DOMAIN] = "6.10+-domain",
+	[BTM_DRIVER_DOMAIN] = "6.10-6.12-domain",
 	[BTM_DRIVER_INVS] = "7.x-invs",
 };
 
@@ -367,7 +367,7 @@ const char *btm_mode_name(enum btm_mode mode)
  * btm_driver_gen_name() - a short name for a driver generation
  * @gen: the generation
  *
- * Return: e.g. "6.10+-domain"; "unknown" for BTM_DRIVER_UNKNOWN and for an
+ * Return: e.g. "6.10-6.12-domain"; "unknown" for BTM_DRIVER_UNKNOWN and for an
  * out-of-range value.
  */
 const char *btm_driver_gen_name(enum btm_driver_gen gen)
