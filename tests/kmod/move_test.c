@@ -206,7 +206,7 @@ static void move_across_widths(struct asid_alloc *aa, struct iommu_domain *disk)
 		if (test_bit(asid, blocked))
 			xa_release(xa, asid);
 	mutex_unlock(btm_move_asid_lock());
-	check("move-owner-width", ret == -EBUSY || (!ret && to < 256),
+	check("cross-smmu-asid-width", ret == -EBUSY || (!ret && to < 256),
 	      "%s: error %d, ASID %u to %u on an SMMU of 8-bit ASIDs (moved in a %u-bit allocator)",
 	      pci_name(pdev), ret, from, to, ilog2(aa->nr));
 	pci_dev_put(pdev);
