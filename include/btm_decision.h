@@ -36,6 +36,12 @@ enum btm_driver_gen {
  * @tlbi_range: the CPU has TLBI range instructions
  * @tlbi_repeat: the kernel works around broken broadcast TLB invalidation
  *		 on these CPUs by repeating it (ARM64_WORKAROUND_REPEAT_TLBI)
+ * @va_bits: the user virtual address size (64 - TCR_EL1.T0SZ)
+ * @parange: ID_AA64MMFR0_EL1.PARange, sanitised over every CPU
+ * @page_size: the kernel's page size, in bytes
+ * @bbml2_noabort: the kernel changes live mappings without
+ *		   break-before-make (BBML2 with no abort, on every CPU)
+ * @haft: the kernel uses hardware Access flag updates in table descriptors
  */
 struct btm_cpu_facts {
 	bool vhe;
@@ -43,6 +49,11 @@ struct btm_cpu_facts {
 	bool kpti;
 	bool tlbi_range;
 	bool tlbi_repeat;
+	unsigned int va_bits;
+	unsigned int parange;
+	unsigned long page_size;
+	bool bbml2_noabort;
+	bool haft;
 };
 
 /**
@@ -55,6 +66,8 @@ struct btm_cpu_facts {
  *		    streams, so an NS-EL1 host's broadcasts (VMID 0) match
  * @kvm: KVM can run guests here. btm_read_kernel_facts() can only see that
  *	 on a VHE host; the decision takes it on either kind.
+ * @sva_refused: the stock driver of this generation would not do SVA on
+ *		 this SMMU for these CPUs (sva_support_check() refused it)
  */
 struct btm_kernel_facts {
 	enum btm_driver_gen driver_gen;
@@ -63,6 +76,7 @@ struct btm_kernel_facts {
 	bool driver_btm;
 	bool s1_s2vmid_zero;
 	bool kvm;
+	bool sva_refused;
 };
 
 /*
@@ -103,6 +117,7 @@ enum btm_reason {
 	BTM_CPU_ERRATUM,
 	BTM_DRIVER_UNSUPPORTED,
 	BTM_NO_SVA,
+	BTM_SVA_UNSUPPORTED,
 	BTM_VMID,
 	BTM_NR_REASONS,
 };

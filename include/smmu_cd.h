@@ -21,12 +21,15 @@
 #define SMMU_CD0_V		BIT_ULL(31)
 #define SMMU_CD0_IPS		GENMASK_ULL(34, 32)
 #define SMMU_CD0_AA64		BIT_ULL(41)
+#define SMMU_CD0_HD		BIT_ULL(42)
+#define SMMU_CD0_HA		BIT_ULL(43)
 #define SMMU_CD0_S		BIT_ULL(44)
 #define SMMU_CD0_R		BIT_ULL(45)
 #define SMMU_CD0_A		BIT_ULL(46)
 #define SMMU_CD0_ASET		BIT_ULL(47)
 #define SMMU_CD0_ASID		GENMASK_ULL(63, 48)
 /* CD word 1 */
+#define SMMU_CD1_HAFT		BIT_ULL(3)	/* the CD's bit 67 */
 #define SMMU_CD1_TTB0		GENMASK_ULL(51, 4)
 
 /* TG0 (as TCR_EL1.TG0) */
@@ -48,9 +51,13 @@
  * @va_bits: the CPU's virtual address width for user space (T0SZ = 64 -
  *	     @va_bits)
  * @tg0: the translation granule, SMMU_CD_TG0_*
- * @ips: the physical address size, as ID_AA64MMFR0_EL1.PARange
+ * @ips: the physical address size, as ID_AA64MMFR0_EL1.PARange encodes
+ *	 it (the same encoding as SMMU_IDR5.OAS)
  * @mair: the CPU's MAIR_EL1, so attribute indexes mean the same
  * @stall: faults stall rather than terminate
+ * @ha: the SMMU sets Access flags in the page tables (CD.HA)
+ * @hd: ... and dirty state (CD.HD; needs @ha)
+ * @haft: ... and Access flags in table descriptors (CD.HAFT; needs @ha)
  */
 struct smmu_sva_cd {
 	u16 asid;
@@ -61,6 +68,9 @@ struct smmu_sva_cd {
 	unsigned int ips;
 	u64 mair;
 	bool stall;
+	bool ha;
+	bool hd;
+	bool haft;
 };
 
 void smmu_encode_sva_cd(u64 cd[4], const struct smmu_sva_cd *params);

@@ -64,6 +64,7 @@
 #define IDR3_HAD		BIT(2)
 #define IDR3_RIL		BIT(10)
 #define IDR3_BBML		GENMASK(12, 11)
+#define IDR3_BBML2		2	/* break-before-make level 2 */
 
 /* SMMU_IDR5 (6.3.6) */
 #define IDR5_OAS		GENMASK(2, 0)
@@ -71,6 +72,7 @@
 #define IDR5_GRAN16K		BIT(5)
 #define IDR5_GRAN64K		BIT(6)
 #define IDR5_VAX		GENMASK(11, 10)
+#define IDR5_VAX_52		1	/* 52-bit virtual addresses */
 #define IDR5_STALL_MAX		GENMASK(31, 16)
 
 /* SMMU_IIDR (6.3.7) */
@@ -161,6 +163,10 @@ enum smmu_stall_model {
  * @ssid_bits: SubstreamID (PASID) width
  * @range_inv: range-based invalidation (IDR3.RIL)
  * @oas_bits: output address size
+ * @vax52: 52-bit virtual addresses (IDR5.VAX)
+ * @bbml: break-before-make level of translation changes (IDR3.BBML)
+ * @page_sizes: the translation granules, as a mask of their sizes in bytes
+ *		(IDR5.GRAN4K, GRAN16K, GRAN64K)
  */
 struct smmu_features {
 	unsigned int arch_major;
@@ -185,6 +191,9 @@ struct smmu_features {
 	unsigned int ssid_bits;
 	bool range_inv;
 	unsigned int oas_bits;
+	bool vax52;
+	unsigned int bbml;
+	u32 page_sizes;
 };
 
 void smmu_decode_features(const struct smmu_id_regs *regs,

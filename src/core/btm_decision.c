@@ -108,6 +108,10 @@ static const struct {
 		"no-sva",
 		"the kernel lacks CONFIG_IOMMU_SVA: nothing can bind an SVA domain",
 	},
+	[BTM_SVA_UNSUPPORTED] = {
+		"sva-unsupported",
+		"the SMMU cannot do SVA for these CPUs, as the driver decides it (see sva_support)",
+	},
 	[BTM_VMID] = {
 		"vmid",
 		"non-VHE host, SMMU_IDR0.S2P is 1 and the driver does not set STE.S2VMID to 0: the CPU's VMID 0 broadcasts would not match",
@@ -220,6 +224,9 @@ static enum btm_reason btm_check(const struct smmu_features *feat, u32 cr2,
 		return BTM_DRIVER_UNSUPPORTED;
 	if (!kernel->iommu_sva)
 		return BTM_NO_SVA;
+	/* SVA itself is refused here: nothing to share an ASID with. */
+	if (kernel->sva_refused)
+		return BTM_SVA_UNSUPPORTED;
 	/*
 	 * An NS-EL1 host broadcasts with VMID 0; with IDR0.S2P the SMMU tags
 	 * stage-1-only entries with STE.S2VMID, which must then be 0.

@@ -18,6 +18,11 @@
  * the upper range (EPD1: the kernel's half is not the device's), and uses
  * 64-bit translation tables. R and A record faults and report them as
  * aborts rather than silently (which a terminate model also requires).
+ * HA, HD and HAFT let the SMMU update the Access flag and dirty state in
+ * the tables as the CPU does, where @params asks for them (include/
+ * sva_support.h decides); an HD or HAFT without HA is not encoded, since
+ * the SMMU takes such a CD as ILLEGAL (IHI 0070 5.4: HD alone is Reserved,
+ * HAFT without HA gives C_BAD_CD).
  */
 void smmu_encode_sva_cd(u64 cd[4], const struct smmu_sva_cd *params)
 {
@@ -32,7 +37,11 @@ void smmu_encode_sva_cd(u64 cd[4], const struct smmu_sva_cd *params)
 		(params->stall ? SMMU_CD0_S : 0) |
 		(params->shared ? 0 : SMMU_CD0_ASET) |
 		FIELD_PREP(SMMU_CD0_ASID, params->asid);
+	if (params->ha)
+		cd[0] |= SMMU_CD0_HA | (params->hd ? SMMU_CD0_HD : 0);
 	cd[1] = params->ttb0 & SMMU_CD1_TTB0;
+	if (params->ha && params->haft)
+		cd[1] |= SMMU_CD1_HAFT;
 	cd[2] = 0;
 	cd[3] = params->mair;
 }

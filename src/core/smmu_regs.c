@@ -79,4 +79,9 @@ void smmu_decode_features(const struct smmu_id_regs *regs,
 	feat->ssid_bits = FIELD_GET(IDR1_SSIDSIZE, regs->idr1);
 	feat->range_inv = regs->idr3 & IDR3_RIL;
 	feat->oas_bits = smmu_oas_bits(FIELD_GET(IDR5_OAS, regs->idr5));
+	feat->vax52 = FIELD_GET(IDR5_VAX, regs->idr5) == IDR5_VAX_52;
+	feat->bbml = FIELD_GET(IDR3_BBML, regs->idr3);
+	feat->page_sizes = ((regs->idr5 & IDR5_GRAN4K) ? 0x1000 : 0) |
+			   ((regs->idr5 & IDR5_GRAN16K) ? 0x4000 : 0) |
+			   ((regs->idr5 & IDR5_GRAN64K) ? 0x10000 : 0);
 }

@@ -264,6 +264,15 @@ static const struct decide_case cases[] = {
 	{ "kunpeng-920, no CONFIG_IOMMU_SVA", REGS_KP920, CPU_VHE,
 	  KERNEL_NO_SVA, BTM_MODE_FORCE, BTM_NO_SVA,
 	  NULL },
+	{ "kunpeng-920, SVA refused (sva_support), even with force",
+	  REGS_KP920, CPU_VHE,
+	  { .driver_gen = BTM_DRIVER_INVS, .iommu_sva = true,
+	    .driver_sva = true, .s1_s2vmid_zero = true, .sva_refused = true },
+	  BTM_MODE_FORCE, BTM_SVA_UNSUPPORTED, NULL },
+	{ "no CONFIG_IOMMU_SVA comes before the SVA refusal",
+	  REGS_KP920, CPU_VHE,
+	  { .driver_gen = BTM_DRIVER_INVS, .sva_refused = true },
+	  BTM_MODE_AUTO, BTM_NO_SVA, NULL },
 
 	{ "kunpeng-920 at EL1, S2VMID not 0", REGS_KP920_EL1, CPU_EL1,
 	  KERNEL_S2VMID, BTM_MODE_AUTO, BTM_VMID,
@@ -552,6 +561,7 @@ static void test_reason_keys(void **state)
 		[BTM_CPU_ERRATUM] = "cpu-erratum",
 		[BTM_DRIVER_UNSUPPORTED] = "driver-unsupported",
 		[BTM_NO_SVA] = "no-sva",
+		[BTM_SVA_UNSUPPORTED] = "sva-unsupported",
 		[BTM_VMID] = "vmid",
 	};
 	int i;
