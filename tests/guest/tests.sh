@@ -500,13 +500,38 @@ t_failed_load_leaves_nothing() {
 tlbloop_run() { # MODE ITERATIONS
 	line=$(tlbloop "$@") || { echo "$line"; return 1; }
 	echo "$line"
-	L_seen= L_tlbi= L_atc= L_sync= L_avoided= L_cmdq=
+	L_seen= L_tlbi= L_atc= L_sync= L_avoided= L_cmdq= L_loop=
 	for kv in ${line#TLBLOOP }; do
 		case "$kv" in
 		*=*[!a-z0-9]*) ;;
 		[a-z_]*=*) eval "L_${kv%%=*}=\${kv#*=}" ;;
 		esac
 	done
+}
+
+# local-tlbi-write-after-cow (within shim-routes, the SMMU marked
+# BTM-active): write a page, fork a child that exits at once, write it
+# again. The second write reuses the page in place (wp_page_reuse). 7.x
+# makes it writable with a flush of the CPU's own TLB only
+# (TLBF_NOBROADCAST), which the SMMU never snoops, and still calls the
+# notifier: the shim must invalidate the page through the command queue, at
+# least once per reuse, or the SMMU keeps the read-only entry. Before 7.x
+# the same change is flushed by broadcast, and nothing is sent.
+t_local_tlbi_write_after_cow() {
+	m=50
+	tlbloop_run btm $m 1 cow || { fail "tlbloop btm cow failed"; return; }
+	[ "$L_loop" = cow ] || fail "tlbloop ran loop=$L_loop, not cow"
+	[ "$L_atc" = 0 ] || fail "cow: $L_atc ATC commands without ATS"
+	[ "$L_cmdq" = $((L_tlbi + L_atc + L_sync)) ] ||
+		fail "cow: the command queue consumed $L_cmdq commands, the counters say $((L_tlbi + L_atc + L_sync))"
+	major=$(uname -r | cut -d. -f1)
+	if [ "$major" -ge 7 ]; then
+		[ "$L_tlbi" -ge $m ] && [ "$L_sync" -ge $m ] ||
+			fail "local-tlbi-write-after-cow: $L_tlbi TLBIs and $L_sync syncs for $m reuses flushed on the CPU alone (one of each per reuse at least)"
+	else
+		[ "$L_tlbi" = 0 ] && [ "$L_sync" = 0 ] ||
+			fail "cow: sent $L_tlbi TLBIs, $L_sync syncs where every flush is broadcast"
+	fi
 }
 
 # 6.2+: the invalidation shim. With the provider left on the disk's SMMU,
@@ -551,6 +576,7 @@ t_shim_routes() {
 		fail "btm: $L_avoided commands avoided for $L_seen invalidations; stock sent $s_tlbi TLBIs and $s_sync syncs for $s_seen"
 	[ $(($(cat /proc/sys/kernel/tainted) & 64)) = 64 ] ||
 		fail "marking the SMMU BTM-active did not taint the kernel"
+	t_local_tlbi_write_after_cow
 	# A bound process that exits: its mm goes first (the notifier's
 	# release invalidates the whole ASID: one TLBI, one sync), then the
 	# domain, once the file is closed.

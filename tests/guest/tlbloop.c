@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tlbloop MODE ITERATIONS [PAGES [exit]]: the guest's munmap and mprotect
- * loop. With "exit", the process ends with its SVA domain still bound, so
- * that the mm goes away first, as when a bound process is killed.
+ * tlbloop MODE ITERATIONS [PAGES [exit|cow]]: the guest's munmap and
+ * mprotect loop. With "exit", the process ends with its SVA domain still
+ * bound, so that the mm goes away first, as when a bound process is killed.
+ * With "cow", each iteration instead writes PAGES pages, forks a child that
+ * exits at once, and writes them again once it is gone: the second write
+ * reuses the pages in place (wp_page_reuse), which 7.x flushes from the
+ * CPU's own TLB only (TLBF_NOBROADCAST) before it calls the notifier.
  *
  * MODE none: no SVA domain. bare: only an mmu_notifier that does nothing
  * (the floor of any binding). dev: the process bound to the PASID test
@@ -21,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,18 +62,20 @@ int main(int argc, char **argv)
 	struct counts before = { 0 }, after = { 0 };
 	long long cpu, wall;
 	size_t len, page = sysconf(_SC_PAGESIZE);
-	int iters, pages, fd = -1, i;
+	int iters, pages, fd = -1, i, cow, status;
 	char *p;
+	pid_t pid;
 
 	if (argc < 3 || (strcmp(argv[1], "none") && strcmp(argv[1], "stock") &&
 			 strcmp(argv[1], "btm") && strcmp(argv[1], "bare") &&
 			 strcmp(argv[1], "dev"))) {
-		fprintf(stderr, "usage: tlbloop none|bare|dev|stock|btm ITERATIONS [PAGES [exit]]\n");
+		fprintf(stderr, "usage: tlbloop none|bare|dev|stock|btm ITERATIONS [PAGES [exit|cow]]\n");
 		return 2;
 	}
 	iters = atoi(argv[2]);
 	pages = argc > 3 ? atoi(argv[3]) : 16;
 	len = pages * page;
+	cow = argc > 4 && !strcmp(argv[4], "cow");
 	if (!strcmp(argv[1], "dev")) {
 		/* Bound while the file is open; closed at exit. */
 		if (open(DEV_FILE, O_RDWR) < 0) {
@@ -90,7 +97,24 @@ int main(int argc, char **argv)
 	}
 	cpu = ns(CLOCK_PROCESS_CPUTIME_ID);
 	wall = ns(CLOCK_MONOTONIC);
-	for (i = 0; i < iters; i++) {
+	for (i = 0; cow && i < iters; i++) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return 1;
+		memset(p, i, len);
+		pid = fork();
+		if (pid < 0)
+			return 1;
+		if (!pid)
+			_exit(0);
+		if (waitpid(pid, &status, 0) != pid)
+			return 1;
+		/* The pages are this mm's alone again: reused, not copied. */
+		memset(p, i + 1, len);
+		munmap(p, len);
+	}
+	for (i = 0; !cow && i < iters; i++) {
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
@@ -108,8 +132,9 @@ int main(int argc, char **argv)
 		printf("TLBLOOP mode=%s error=counts\n", argv[1]);
 		return 1;
 	}
-	printf("TLBLOOP mode=%s iters=%d pages=%d cpu_ns=%lld wall_ns=%lld seen=%llu tlbi=%llu atc=%llu sync=%llu avoided=%llu cmdq=%llu\n",
-	       argv[1], iters, pages, cpu, wall, after.seen - before.seen,
+	printf("TLBLOOP mode=%s loop=%s iters=%d pages=%d cpu_ns=%lld wall_ns=%lld seen=%llu tlbi=%llu atc=%llu sync=%llu avoided=%llu cmdq=%llu\n",
+	       argv[1], cow ? "cow" : "map", iters, pages, cpu, wall,
+	       after.seen - before.seen,
 	       after.tlbi - before.tlbi, after.atc - before.atc,
 	       after.sync - before.sync, after.avoided - before.avoided,
 	       after.cmdq - before.cmdq);
