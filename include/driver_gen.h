@@ -18,6 +18,7 @@
 #include <linux/types.h>
 
 #include "btm_decision.h"
+#include "shim_route.h"
 
 struct arm_smmu_device;
 struct btm_cd_ref;
@@ -80,6 +81,11 @@ struct iommu_domain;
  * @move_unlisted_cds: the CDs holding the domain's @asid that are not on
  *		       its list of masters; NULL: none can be
  * @move_read_stats: fill in what the cover did
+ * @local_flush_get: 7.x: place the markers of the CPU's local-only flushes
+ *		     that call the notifier (one more user); NULL: the CPU's
+ *		     flushes that call it are all broadcast
+ * @local_flush_put: undo @local_flush_get
+ * @local_flush_now: how the CPU flushed before this notifier call
  */
 struct btm_gen_ops {
 	enum btm_driver_gen gen;
@@ -114,6 +120,9 @@ struct btm_gen_ops {
 	int (*move_cfgi)(struct btm_move *m);
 	unsigned int (*move_unlisted_cds)(void *smmu_domain, u16 asid);
 	void (*move_read_stats)(struct btm_move_stats *stats);
+	int (*local_flush_get)(void);
+	void (*local_flush_put)(void);
+	enum shim_cpu_flush (*local_flush_now)(void);
 };
 
 extern const struct btm_gen_ops btm_gen_bond;
@@ -126,5 +135,10 @@ extern const struct btm_gen_ops btm_gen_invs;
 extern const struct btm_gen_ops *btm_gen;
 
 const struct btm_gen_ops *btm_gen_ops_of(enum btm_driver_gen gen);
+
+/* 7.x: the CPU's local-only flushes (src/gen/local_flush.c). */
+int btm_local_flush_get(void);
+void btm_local_flush_put(void);
+enum shim_cpu_flush btm_local_flush_now(void);
 
 #endif /* SMMU_BTM_DRIVER_GEN_H */

@@ -14,6 +14,8 @@ int btm_shim_init(void);
 int btm_shim_register(struct btm_sva *sva);
 void btm_shim_put(struct btm_sva *sva);
 void btm_shim_exit(void);
+int btm_shim_local_get(void);
+void btm_shim_local_put(void);
 void btm_shim_flush(struct btm_sva *sva);
 
 /* For the generations' ways of reaching an SVA domain's masters (src/gen/). */

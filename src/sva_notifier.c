@@ -45,6 +45,7 @@
 #include "generated/layout.h"
 #include "inv_plan.h"
 #include "sva_notifier.h"
+#include "shim_route.h"
 #include "sva_objects.h"
 
 /* Offsets and sizes a generation may lack (-1 in the layout): 0 there. */
@@ -180,6 +181,16 @@ static noinline void invalidate(struct btm_sva *sva, bool broadcast,
 				    sva->asid, ret);
 }
 
+/*
+ * How the CPU flushed before this call: 7.x flushes some changes from its
+ * own TLB only and calls the notifier all the same (src/gen/local_flush.c).
+ */
+static enum shim_cpu_flush cpu_flush(void)
+{
+	return btm_gen->local_flush_now ? btm_gen->local_flush_now() :
+					  SHIM_FLUSH_BROADCAST;
+}
+
 static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
 			      unsigned long start, unsigned long end)
 {
@@ -187,7 +198,12 @@ static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
 	struct btm_provider *p = sva->p;
 	u64 size = inv_range_size(&p->inv, start, end);
 
-	if (!READ_ONCE(p->btm) || !sva->shared) {
+	/*
+	 * Without BTM, off the CPU's ASID, or after a flush of the CPU's own
+	 * TLB only (which the SMMU does not snoop): the stock commands.
+	 */
+	if (shim_route(READ_ONCE(p->btm), sva->shared, cpu_flush()) ==
+	    SHIM_ROUTE_STOCK) {
 		invalidate(sva, false, false, start, size);
 		return;
 	}
@@ -257,6 +273,29 @@ int btm_shim_init(void)
 	if (ret)
 		return ret;
 	return btm_gen->shim_init ? btm_gen->shim_init() : -EOPNOTSUPP;
+}
+
+/**
+ * btm_shim_local_get() - tell the CPU's local-only flushes from broadcast
+ * ones from now on (one more user)
+ *
+ * Context: process.
+ * Return: 0, or an error from the generation.
+ */
+int btm_shim_local_get(void)
+{
+	return btm_gen->local_flush_get ? btm_gen->local_flush_get() : 0;
+}
+
+/**
+ * btm_shim_local_put() - undo btm_shim_local_get()
+ *
+ * Context: process.
+ */
+void btm_shim_local_put(void)
+{
+	if (btm_gen->local_flush_put)
+		btm_gen->local_flush_put();
 }
 
 /**

@@ -632,11 +632,17 @@ static int providers_get(void)
 	ret = btm_move_hooks_get();
 	if (ret)
 		return ret;
+	ret = btm_shim_local_get();
+	if (ret) {
+		btm_move_hooks_put();
+		return ret;
+	}
 	mutex_lock(asid_lock);
 	ret = asid_claims_init(&claims, 1U << 16, &driver_table_ops,
 			       btm_move_asid_xa());
 	mutex_unlock(asid_lock);
 	if (ret) {
+		btm_shim_local_put();
 		btm_move_hooks_put();
 		return ret;
 	}
@@ -656,6 +662,7 @@ static void providers_put(void)
 		asid_claims_count(&claims, ASID_CLAIM_PRIVATE));
 	asid_claims_destroy(&claims);
 	mutex_unlock(asid_lock);
+	btm_shim_local_put();
 	btm_move_hooks_put();
 }
 

@@ -234,4 +234,7 @@ const struct btm_gen_ops btm_gen_invs = {
 	.move_write_cd = btm_streams_write_cd,
 	.move_unlisted_cds = btm_streams_unlisted_cds,
 	.move_read_stats = invs_move_read_stats,
+	.local_flush_get = btm_local_flush_get,
+	.local_flush_put = btm_local_flush_put,
+	.local_flush_now = btm_local_flush_now,
 };
