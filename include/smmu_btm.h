@@ -13,6 +13,7 @@
 #include "cr2_switch.h"
 #include "smmu_regs.h"
 #include "sva_provider.h"
+#include "sva_support.h"
 
 struct device;
 struct iommu_device;
@@ -27,11 +28,22 @@ struct module;
  * 6.6, 6.12 and 7.2 driver sources, and btm_bind_smmu() cross-checks the
  * first three against the ID registers before the others are trusted.
  */
+#define SMMU_DRV_FEAT_COHERENCY	BIT(8)
 #define SMMU_DRV_FEAT_TRANS_S1	BIT(9)
 #define SMMU_DRV_FEAT_HYP	BIT(12)
 #define SMMU_DRV_FEAT_RANGE_INV	BIT(15)
 #define SMMU_DRV_FEAT_BTM	BIT(16)
+#define SMMU_DRV_FEAT_VAX	BIT(14)
 #define SMMU_DRV_FEAT_E2H	BIT(18)
+/*
+ * 7.x's (src/gen/sva_rules.c reads them there only): hardware Access flag
+ * and dirty updates, BBML2, HAFT, as the ID registers or the firmware
+ * (ACPI IORT) give them.
+ */
+#define SMMU_DRV_FEAT_HA	BIT(21)
+#define SMMU_DRV_FEAT_HD	BIT(22)
+#define SMMU_DRV_FEAT_BBML2	BIT(24)
+#define SMMU_DRV_FEAT_HAFT	BIT(25)
 /* ... and of its options word (the same in 6.6, 6.12 and 7.2) */
 #define SMMU_DRV_OPT_CMDQ_FORCE_SYNC	BIT(3)
 
@@ -66,6 +78,8 @@ enum btm_ptm_mode {
  * @drv_features: the driver's feature word
  * @kernel: the kernel facts for this SMMU's decision
  * @decision: whether BTM is usable here, and why
+ * @sva: whether the driver would do SVA here for these CPUs, and why not
+ * @sva_cd: what an SVA CD on it says of the SMMU's side
  * @activity: whether BTM is in use here
  * @err: why @activity is BTM_ACT_FAILED
  * @sw: the PTM switch made at load, if one was tried
@@ -89,6 +103,8 @@ struct btm_smmu {
 	u32 drv_features;
 	struct btm_kernel_facts kernel;
 	struct btm_decision decision;
+	enum sva_support sva;
+	struct sva_cd_hw sva_cd;
 	enum btm_activity activity;
 	int err;
 	struct cr2_switch_report sw;

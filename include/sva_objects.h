@@ -17,6 +17,7 @@
 
 #include "asid_alloc.h"
 #include "inv_plan.h"
+#include "sva_support.h"
 
 /**
  * struct btm_provider - the provider installed on one SMMU
@@ -41,6 +42,11 @@
  *	 SMMU_CR2.PTM is 0 and the decision found BTM usable): SVA domains
  *	 on their mm's CPU ASID need no TLBI command
  * @counts: per CPU, what the SVA domains' invalidations cost
+ * @sva: whether the driver would do SVA on the SMMU for these CPUs
+ *	 (include/sva_support.h), set at install
+ * @sva_refuse: an SVA domain is refused (-EOPNOTSUPP) unless @sva is
+ *		SVA_SUPPORTED, as this generation's driver refuses its own
+ * @cd_hw: the SMMU's side of every SVA CD: IPS cap, HA, HD, HAFT
  */
 struct btm_provider {
 	struct list_head node;
@@ -59,6 +65,9 @@ struct btm_provider {
 	struct inv_smmu inv;
 	bool btm;
 	struct inv_counts __percpu *counts;
+	enum sva_support sva;
+	bool sva_refuse;
+	struct sva_cd_hw cd_hw;
 };
 
 /**

@@ -19,6 +19,23 @@
 /* ID_AA64MMFR0_EL1.ASIDBits (Arm ARM D19.2): 0b0010 means 16 bits. */
 #define MMFR0_ASIDBITS		GENMASK_ULL(7, 4)
 #define MMFR0_ASIDBITS_16	2
+#define MMFR0_PARANGE		GENMASK_ULL(3, 0)
+#define TCR_EL1_T0SZ_FIELD	GENMASK_ULL(5, 0)
+
+/*
+ * CPU capabilities are macros of the kernel's generated cpucaps header: a
+ * kernel that lacks one never uses the feature.
+ */
+#ifdef ARM64_HAFT
+#define CPUS_HAFT()		cpus_have_cap(ARM64_HAFT)
+#else
+#define CPUS_HAFT()		false
+#endif
+#ifdef ARM64_HAS_BBML2_NOABORT
+#define CPUS_BBML2_NOABORT()	cpus_have_cap(ARM64_HAS_BBML2_NOABORT)
+#else
+#define CPUS_BBML2_NOABORT()	false
+#endif
 
 /**
  * btm_read_cpu_facts() - the CPU side of the decision
@@ -34,6 +51,12 @@ void btm_read_cpu_facts(struct btm_cpu_facts *cpu)
 	cpu->kpti = arm64_kernel_unmapped_at_el0();
 	cpu->tlbi_range = system_supports_tlb_range();
 	cpu->tlbi_repeat = cpus_have_cap(ARM64_WORKAROUND_REPEAT_TLBI);
+	/* The user VA size every CPU's TCR_EL1 has, as the SVA CD takes it. */
+	cpu->va_bits = 64 - FIELD_GET(TCR_EL1_T0SZ_FIELD, read_sysreg(tcr_el1));
+	cpu->parange = FIELD_GET(MMFR0_PARANGE, mmfr0);
+	cpu->page_size = PAGE_SIZE;
+	cpu->bbml2_noabort = CPUS_BBML2_NOABORT();
+	cpu->haft = CPUS_HAFT();
 }
 
 /**

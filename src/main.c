@@ -23,6 +23,7 @@
 #include "driver_domain.h"
 #include "smmu_btm.h"
 #include "sva_provider.h"
+#include "sva_rules.h"
 
 static char *enable = "auto";
 module_param(enable, charp, 0444);
@@ -110,6 +111,9 @@ static void __init smmu_btm_decide(void)
 	list_for_each_entry(smmu, &state.smmus, node) {
 		btm_read_kernel_facts(&smmu->kernel, state.binding.gen,
 				      smmu->drv_features);
+		/* As the driver holds the SMMU: its firmware's word included. */
+		btm_sva_facts(smmu->drv, &state.cpu, &smmu->sva, &smmu->sva_cd);
+		smmu->kernel.sva_refused = smmu->sva != SVA_SUPPORTED;
 		btm_decide(&smmu->feat, smmu->regs.cr2, &state.cpu,
 			   &smmu->kernel, state.mode, &smmu->decision);
 		pr_info("%s: arm-smmu-v3 %s at %pa, SMMUv%u.%u, %u client device(s): BTM %s (%s)\n",

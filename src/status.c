@@ -144,6 +144,12 @@ static void show_smmu(struct seq_file *m, struct btm_smmu *smmu,
 		   btm_reason_key(smmu->decision.reason));
 	seq_printf(m, "smmu%u.reason_text: %s\n", i,
 		   btm_reason_text(smmu->decision.reason));
+	seq_printf(m, "smmu%u.sva_support: %s\n", i, sva_support_key(smmu->sva));
+	seq_printf(m, "smmu%u.sva_support_text: %s\n", i,
+		   sva_support_text(smmu->sva));
+	seq_printf(m, "smmu%u.sva_cd: ips_max=%u ha=%u hd=%u haft=%u\n", i,
+		   smmu->sva_cd.ips_max, smmu->sva_cd.ha, smmu->sva_cd.hd,
+		   smmu->sva_cd.haft);
 	if (smmu->decision.erratum)
 		seq_printf(m, "smmu%u.erratum: %s %s\n", i,
 			   smmu->decision.erratum->part,

@@ -62,9 +62,11 @@
 #include "driver_domain.h"
 #include "generated/layout.h"
 #include "provider_route.h"
+#include "smmu_btm.h"
 #include "sva_mm.h"
 #include "sva_notifier.h"
 #include "sva_provider.h"
+#include "sva_rules.h"
 
 /* The bound generation's route, set by btm_provider_init(). */
 static const struct btm_provider_route *route;
@@ -391,6 +393,8 @@ noinline int btm_provider_build_cd(struct btm_sva *sva, bool stall, __le64 *cd)
 	if (ret)
 		return ret;
 	params.stall = stall;
+	/* IPS capped to the SMMU's output size; HA, HD, HAFT as it has them. */
+	sva_cd_hw_apply(&sva->p->cd_hw, &params);
 	smmu_encode_sva_cd(words, &params);
 	memset(cd, 0, BTM_SIZEOF_arm_smmu_cd > 0 ? BTM_SIZEOF_arm_smmu_cd : 0);
 	for (i = 0; i < ARRAY_SIZE(words); i++)
@@ -678,6 +682,9 @@ static void providers_put(void)
  *
  * The first provider places the move's probes (disarmed) and starts the
  * claims on the driver's ASID table; the last one removed takes both away.
+ * Whether the driver would do SVA on the SMMU is decided here, once, from
+ * the driver's view of it (src/gen/sva_rules.c): where this generation's
+ * driver refuses its own SVA domains for it, the provider refuses its own.
  *
  * Context: process; btm_provider_init() has succeeded.
  * Return: 0; -EBUSY while a group on the SMMU has a PASID attached; or
@@ -688,6 +695,7 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 			 const struct inv_smmu *inv, bool btm)
 {
 	struct reown r = { .iommu = iommu, .check_only = true };
+	struct btm_cpu_facts cpu;
 	bool listed = false;
 	int ret;
 
@@ -701,6 +709,9 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 	p->stall_force = stall_force;
 	p->inv = *inv;
 	p->btm = btm;
+	btm_read_cpu_facts(&cpu);
+	p->sva_refuse = btm_sva_facts(smmu, &cpu, &p->sva, &p->cd_hw) &&
+			p->sva != SVA_SUPPORTED;
 	p->orig = iommu->ops;
 	p->counts = alloc_percpu(struct inv_counts);
 	if (!p->counts) {

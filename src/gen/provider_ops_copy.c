@@ -73,6 +73,11 @@ static struct iommu_domain *ops_copy_alloc_sva(struct device *dev,
 		ret = -ENODEV;
 		goto err;
 	}
+	/* Where the driver would not have its SVA feature, as it refuses. */
+	if (p->sva_refuse) {
+		ret = -EOPNOTSUPP;
+		goto err;
+	}
 	domain = domain_in(smmu_domain);
 	/* The core sets the type, mm and owner once it has the domain. */
 	domain->ops = &btm_provider_sva_ops;
