@@ -16,7 +16,8 @@
  * and check that the device's next access faults exactly there; and check
  * that the same access without PASID faults; then hunts stale
  * translations: after mprotect to none and to read-only, madvise
- * (MADV_DONTNEED), fork with a copy-on-write in the parent, mremap, and
+ * (MADV_DONTNEED), fork with a copy-on-write in the parent, fork with a
+ * reuse in place after the child's exit, mremap, and
  * the split and collapse of transparent huge pages and a page's migration
  * to the other NUMA node (where the guest has two), the device's next
  * access must fault or reach the page as it now is. -x also
@@ -409,6 +410,46 @@ static void hunt_cow(void)
 		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		      "fork + write: the child saw its page change (status 0x%x)",
 		      st);
+	}
+	munmap(mem, page);
+}
+
+/*
+ * fork, the device reads, the child exits, then a write in the parent: the
+ * page is reused in place (wp_page_reuse), which 7.x makes writable with a
+ * TLBI of the CPU's own TLB only. The SMMU cached the read-only entry; the
+ * device's write after the reuse must land in the parent's page.
+ */
+static void hunt_cow_reuse(void)
+{
+	__u8 *mem = map(page);
+	struct pdt_op op;
+	pid_t pid;
+	int st = 0;
+
+	if (warm(mem, page, 0x5a5a5a5a)) {
+		munmap(mem, page);
+		return;
+	}
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	/* The read-only entry, into the SMMU's TLB. */
+	if (pid < 0 || run(&op, PDT_OP_COMPARE, mem, page, 0, 0x5a5a5a5a, 0) ||
+	    waitpid(pid, &st, 0) != pid) {
+		CHECK(0, "fork + reuse: setup failed");
+		munmap(mem, page);
+		return;
+	}
+	mem[0] = 0x77;
+	if (!run(&op, PDT_OP_FILL, mem, page, 0, 0x66666666, 0)) {
+		CHECK(op.status == PDT_STATUS_DONE && mem[0] == 0x66 &&
+		      mem[page - 1] == 0x66,
+		      "fork + reuse + write: the device's write did not land (status 0x%x, byte 0x%02x)",
+		      op.status, mem[0]);
+		printf("hunt cow-reuse: device write %s\n",
+		       op.status == PDT_STATUS_DONE && mem[0] == 0x66 ?
+		       "landed in the parent's page" : seen(&op));
 	}
 	munmap(mem, page);
 }
@@ -1244,6 +1285,7 @@ int main(int argc, char **argv)
 		hunt_mprotect_ro();
 		hunt_dontneed();
 		hunt_cow();
+		hunt_cow_reuse();
 		hunt_mremap();
 		hunt_thp_split();
 		hunt_thp_collapse();
