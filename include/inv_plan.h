@@ -48,6 +48,11 @@ struct inv_smmu {
  *	     asked for; counted apart by their user, not by the plan, and
  *	     their commands in @flush_cmds rather than above
  * @flush_cmds: the commands those sent
+ * @local: of @seen, the invalidations of a domain on its mm's CPU ASID,
+ *	   under BTM, that followed a flush of the CPU's own TLB only (7.x)
+ *	   or one that could not be told from it: no SMMU snooped it, so
+ *	   they were sent as the stock path sends them
+ * @local_cmds: the commands those sent (counted above as well)
  */
 struct inv_counts {
 	u64 seen;
@@ -57,6 +62,8 @@ struct inv_counts {
 	u64 avoided;
 	u64 flushes;
 	u64 flush_cmds;
+	u64 local;
+	u64 local_cmds;
 };
 
 /**

@@ -99,8 +99,9 @@ static void show_provider(struct seq_file *m, struct btm_smmu *smmu)
 		   atomic_read(&p->shared),
 		   atomic_read(&p->fallbacks), atomic_read(&p->moved),
 		   atomic_read(&p->released));
-	seq_printf(m, "smmu%u.invalidations: seen %llu tlbi %llu atc %llu sync %llu avoided %llu\n",
-		   i, c.seen, c.tlbi, c.atc, c.sync, c.avoided);
+	seq_printf(m, "smmu%u.invalidations: seen %llu tlbi %llu atc %llu sync %llu avoided %llu local %llu local_cmds %llu\n",
+		   i, c.seen, c.tlbi, c.atc, c.sync, c.avoided, c.local,
+		   c.local_cmds);
 	seq_printf(m, "smmu%u.flushes: %llu (whole-ASID, at SVA detach, mm exit and free: %llu commands)\n",
 		   i, c.flushes, c.flush_cmds);
 }

@@ -133,17 +133,27 @@ static void plan_atcs(struct inv_batch *b, struct btm_sva *sva, u64 start,
 }
 
 /*
- * Add @c to @p's counters: as a CPU-side invalidation, or as one of the
- * domain's own flushes (@flush), which BTM never replaces.
+ * What asked for an invalidation, for the counters: a CPU-side change; one
+ * whose flush the SMMU did not snoop although the domain is on the BTM
+ * path (7.x's local-only flushes); or the domain's own flush, which BTM
+ * never replaces.
  */
+enum inv_cause {
+	INV_CPU,
+	INV_CPU_LOCAL,
+	INV_FLUSH,
+};
+
+/* Add @c to @p's counters, as @cause says. */
 static void count(struct btm_provider *p, const struct inv_counts *c,
-		  bool flush)
+		  enum inv_cause cause)
 {
 	struct inv_counts *sum = get_cpu_ptr(p->counts);
+	u64 cmds = c->tlbi + c->atc + c->sync;
 
-	if (flush) {
+	if (cause == INV_FLUSH) {
 		sum->flushes++;
-		sum->flush_cmds += c->tlbi + c->atc + c->sync;
+		sum->flush_cmds += cmds;
 	} else {
 		sum->seen += c->seen;
 		sum->tlbi += c->tlbi;
@@ -151,12 +161,16 @@ static void count(struct btm_provider *p, const struct inv_counts *c,
 		sum->sync += c->sync;
 		sum->avoided += c->avoided;
 	}
+	if (cause == INV_CPU_LOCAL) {
+		sum->local += c->seen;
+		sum->local_cmds += cmds;
+	}
 	put_cpu_ptr(p->counts);
 }
 
 /*
  * TLBIs, or with @broadcast none (the CPU's have completed); then the ATS
- * streams' ATCs and a sync. @flush: the domain's own, see count().
+ * streams' ATCs and a sync, counted as @cause says.
  *
  * Out of line, so that only its callers that send commands pay for the
  * batch on the stack, which kernels built with CONFIG_INIT_STACK_ALL_ZERO
@@ -164,7 +178,7 @@ static void count(struct btm_provider *p, const struct inv_counts *c,
  * do not.
  */
 static noinline void invalidate(struct btm_sva *sva, bool broadcast,
-				bool flush, u64 start, u64 size)
+				enum inv_cause cause, u64 start, u64 size)
 {
 	struct btm_provider *p = sva->p;
 	struct inv_counts c = {};
@@ -175,7 +189,7 @@ static noinline void invalidate(struct btm_sva *sva, bool broadcast,
 	inv_plan_tlbi(&b, &p->inv, sva->asid, broadcast, start, size);
 	plan_atcs(&b, sva, start, size);
 	ret = inv_batch_sync(&b);
-	count(p, &c, flush);
+	count(p, &c, cause);
 	if (ret)
 		pr_warn_ratelimited("SVA invalidation of ASID %u failed (%d)\n",
 				    sva->asid, ret);
@@ -197,19 +211,21 @@ static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
 	struct btm_sva *sva = container_of(mn, struct btm_sva, mn);
 	struct btm_provider *p = sva->p;
 	u64 size = inv_range_size(&p->inv, start, end);
+	bool btm = READ_ONCE(p->btm);
 
 	/*
 	 * Without BTM, off the CPU's ASID, or after a flush of the CPU's own
 	 * TLB only (which the SMMU does not snoop): the stock commands.
 	 */
-	if (shim_route(READ_ONCE(p->btm), sva->shared, cpu_flush()) ==
-	    SHIM_ROUTE_STOCK) {
-		invalidate(sva, false, false, start, size);
+	if (shim_route(btm, sva->shared, cpu_flush()) == SHIM_ROUTE_STOCK) {
+		invalidate(sva, false,
+			   btm && sva->shared ? INV_CPU_LOCAL : INV_CPU,
+			   start, size);
 		return;
 	}
 	btm_cpu_tlbi_complete();
 	if (ats_possible(sva)) {
-		invalidate(sva, true, false, start, size);
+		invalidate(sva, true, INV_CPU, start, size);
 		return;
 	}
 	/*
@@ -234,7 +250,7 @@ static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
  */
 void btm_shim_flush(struct btm_sva *sva)
 {
-	invalidate(sva, false, true, 0, 0);
+	invalidate(sva, false, INV_FLUSH, 0, 0);
 }
 
 static void sva_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)

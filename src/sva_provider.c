@@ -836,6 +836,8 @@ void btm_provider_counts(struct btm_provider *p, struct inv_counts *sum)
 		sum->avoided += READ_ONCE(c->avoided);
 		sum->flushes += READ_ONCE(c->flushes);
 		sum->flush_cmds += READ_ONCE(c->flush_cmds);
+		sum->local += READ_ONCE(c->local);
+		sum->local_cmds += READ_ONCE(c->local_cmds);
 	}
 }
 

@@ -500,7 +500,8 @@ t_failed_load_leaves_nothing() {
 tlbloop_run() { # MODE ITERATIONS
 	line=$(tlbloop "$@") || { echo "$line"; return 1; }
 	echo "$line"
-	L_seen= L_tlbi= L_atc= L_sync= L_avoided= L_cmdq= L_loop=
+	L_seen= L_tlbi= L_atc= L_sync= L_avoided= L_cmdq= L_loop= L_local=
+	L_local_cmds=
 	for kv in ${line#TLBLOOP }; do
 		case "$kv" in
 		*=*[!a-z0-9]*) ;;
@@ -524,13 +525,16 @@ t_local_tlbi_write_after_cow() {
 	[ "$L_atc" = 0 ] || fail "cow: $L_atc ATC commands without ATS"
 	[ "$L_cmdq" = $((L_tlbi + L_atc + L_sync)) ] ||
 		fail "cow: the command queue consumed $L_cmdq commands, the counters say $((L_tlbi + L_atc + L_sync))"
+	# Every command sent must be one a local-only flush asked for.
+	[ "$L_local_cmds" = $((L_tlbi + L_atc + L_sync)) ] ||
+		fail "cow: $L_tlbi TLBIs and $L_sync syncs sent, of which $L_local_cmds commands for local-only flushes: the rest were not needed under BTM"
 	major=$(uname -r | cut -d. -f1)
 	if [ "$major" -ge 7 ]; then
-		[ "$L_tlbi" -ge $m ] && [ "$L_sync" -ge $m ] ||
-			fail "local-tlbi-write-after-cow: $L_tlbi TLBIs and $L_sync syncs for $m reuses flushed on the CPU alone (one of each per reuse at least)"
+		[ "$L_local" -ge $m ] && [ "$L_tlbi" -ge $m ] && [ "$L_sync" -ge $m ] ||
+			fail "local-tlbi-write-after-cow: $L_local local-only flushes seen, $L_tlbi TLBIs and $L_sync syncs for $m reuses flushed on the CPU alone (one of each per reuse at least)"
 	else
-		[ "$L_tlbi" = 0 ] && [ "$L_sync" = 0 ] ||
-			fail "cow: sent $L_tlbi TLBIs, $L_sync syncs where every flush is broadcast"
+		[ "$L_local" = 0 ] && [ "$L_tlbi" = 0 ] && [ "$L_sync" = 0 ] ||
+			fail "cow: $L_local local-only flushes, sent $L_tlbi TLBIs, $L_sync syncs where every flush is broadcast"
 	fi
 }
 
@@ -738,7 +742,7 @@ t_test_btm_active() {
 		# PTM is 1: the shim must keep sending the stock TLBIs.
 		[ "$s" = active ] && [ "$p" = "installed, stock TLBIs (PTM is 1)" ] ||
 			{ rmmod smmu_btm; fail "btm_state '$s', provider '$p'"; return; }
-		[ "$inv" = "seen 0 tlbi 0 atc 0 sync 0 avoided 0" ] || fail "invalidations '$inv' with no SVA domain"
+		[ "$inv" = "seen 0 tlbi 0 atc 0 sync 0 avoided 0 local 0 local_cmds 0" ] || fail "invalidations '$inv' with no SVA domain"
 		remove_rescan || { rmmod smmu_btm; return 1; }
 		;;
 	*)

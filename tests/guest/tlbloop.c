@@ -33,7 +33,8 @@
 #define DEV_FILE	"/dev/pasid-dma-test0"
 
 struct counts {
-	unsigned long long seen, tlbi, atc, sync, avoided, cmdq;
+	unsigned long long seen, tlbi, atc, sync, avoided, cmdq, local,
+			   local_cmds;
 };
 
 static int read_counts(int fd, struct counts *c)
@@ -44,9 +45,9 @@ static int read_counts(int fd, struct counts *c)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	return sscanf(buf, "seen %llu tlbi %llu atc %llu sync %llu avoided %llu cmdq %llu",
+	return sscanf(buf, "seen %llu tlbi %llu atc %llu sync %llu avoided %llu cmdq %llu local %llu local_cmds %llu",
 		      &c->seen, &c->tlbi, &c->atc, &c->sync, &c->avoided,
-		      &c->cmdq) == 6 ? 0 : -1;
+		      &c->cmdq, &c->local, &c->local_cmds) == 8 ? 0 : -1;
 }
 
 static long long ns(clockid_t clock)
@@ -132,12 +133,13 @@ int main(int argc, char **argv)
 		printf("TLBLOOP mode=%s error=counts\n", argv[1]);
 		return 1;
 	}
-	printf("TLBLOOP mode=%s loop=%s iters=%d pages=%d cpu_ns=%lld wall_ns=%lld seen=%llu tlbi=%llu atc=%llu sync=%llu avoided=%llu cmdq=%llu\n",
+	printf("TLBLOOP mode=%s loop=%s iters=%d pages=%d cpu_ns=%lld wall_ns=%lld seen=%llu tlbi=%llu atc=%llu sync=%llu avoided=%llu cmdq=%llu local=%llu local_cmds=%llu\n",
 	       argv[1], cow ? "cow" : "map", iters, pages, cpu, wall,
 	       after.seen - before.seen,
 	       after.tlbi - before.tlbi, after.atc - before.atc,
 	       after.sync - before.sync, after.avoided - before.avoided,
-	       after.cmdq - before.cmdq);
+	       after.cmdq - before.cmdq, after.local - before.local,
+	       after.local_cmds - before.local_cmds);
 	if (fd >= 0 && !(argc > 4 && !strcmp(argv[4], "exit")))
 		close(fd);
 	return 0;

@@ -159,23 +159,26 @@ static ssize_t sva_read_locked(struct file *file, char __user *ubuf,
 {
 	struct shim_bind *bind = file->private_data;
 	struct inv_counts c;
-	char buf[160];
+	static const char none[] =
+		"seen 0 tlbi 0 atc 0 sync 0 avoided 0 cmdq 0 local 0 local_cmds 0\n";
+	char buf[200];
 	u32 mask, cons;
 	int n;
 
 	if (!bind)
 		return -ENOENT;
 	if (!bind->p)
-		return simple_read_from_buffer(ubuf, len, ppos,
-			"seen 0 tlbi 0 atc 0 sync 0 avoided 0 cmdq 0\n", 44);
+		return simple_read_from_buffer(ubuf, len, ppos, none,
+					       sizeof(none) - 1);
 	btm_provider_counts(bind->p, &c);
 	cons = cmdq_cons(bind->p, &mask);
 	n = scnprintf(buf, sizeof(buf),
-		      "seen %llu tlbi %llu atc %llu sync %llu avoided %llu cmdq %u\n",
+		      "seen %llu tlbi %llu atc %llu sync %llu avoided %llu cmdq %u local %llu local_cmds %llu\n",
 		      c.seen - bind->base.seen, c.tlbi - bind->base.tlbi,
 		      c.atc - bind->base.atc, c.sync - bind->base.sync,
 		      c.avoided - bind->base.avoided,
-		      (cons - bind->cons) & mask);
+		      (cons - bind->cons) & mask, c.local - bind->base.local,
+		      c.local_cmds - bind->base.local_cmds);
 	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
