@@ -47,7 +47,7 @@ gen_table() {
 6.8	^6\.8\.	kit:linux-6.8	6.7-6.8-master-cd	900	el2+btm el2+broken	el1+btm el1+broken
 6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10-6.12-domain	300	el2+btm el1-lpa2/light	el1
 6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10-6.12-domain	1800		el2+btm el1+btm el1+broken el2+broken
-7	^7\.	sid	7.x-invs	300	el2+btm el1-lpa2/light	el1
+7	^7\.	sid	7.x-invs	300	el2+btm el1/light	el1-lpa2
 7.2	^7\.2\.	kit:linux-7.2	7.x-invs	900	el2+btm el2+broken el1+btm/light	el1+broken
 TABLE
 }

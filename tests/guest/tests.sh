@@ -545,16 +545,24 @@ t_local_tlbi_write_after_cow() {
 # btm (the SMMU marked BTM-active, which taints): not one command, the same
 # invalidations seen, and what stock sent for them counted as avoided.
 # No ATS in QEMU, so no ATC command either way. Under LPA2 there is no SVA
-# domain for the mm: tlbloop is refused with EOPNOTSUPP.
+# domain for the mm: tlbloop is refused with EOPNOTSUPP. Nor on 7.x on
+# QEMU's stock SMMU, whose 44-bit output size is below -cpu max's 52-bit
+# PARange: 7.x's driver has no SVA there, and the provider refuses as it
+# does (sva-supported-checks).
 t_shim_routes() {
 	insmod /smmu_btm_ktest.ko moves=1 provider_stays=1 ||
 		fail "the test module did not load with the provider left installed"
-	if [ "$ARG_lpa2" = 1 ]; then
+	why=
+	[ "$ARG_lpa2" = 1 ] && why="an LPA2 mm"
+	case "$ARG_drvgen/$ARG_board" in
+	*-invs/stock) why="a 7.x mm on an SMMU with a smaller output size" ;;
+	esac
+	if [ -n "$why" ]; then
 		out=$(tlbloop stock 10)
 		rmmod smmu_btm_ktest
 		case "$out" in
 		*"error=95 "*) return 0 ;;
-		*) fail "an LPA2 mm was given an SVA domain: $out" ;;
+		*) fail "$why was given an SVA domain: $out" ;;
 		esac
 		return
 	fi
