@@ -54,8 +54,9 @@
  * Its effect on the SMMU's TLB is seen in QEMU's smmuv3_btm_* and
  * smmu_iotlb_lookup_* trace events (tests/qemu/README.md).
  */
-#define _GNU_SOURCE	/* mremap() */
+#define _GNU_SOURCE	/* mremap(), CPU affinity */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <linux/types.h>
@@ -1141,9 +1142,23 @@ static int two_devices(const char *dev, const char *dev2, const char *wait)
 
 static atomic_int race_stop;
 
-/* The CPU-side changes: each MADV_DONTNEED flushes, so the notifier runs. */
+/* Keep the calling thread on CPU @cpu: 0, or -1 with errno set. */
+static int pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * The CPU-side changes: each MADV_DONTNEED flushes, so the notifier runs.
+ * On CPU 0, so that the held reader (interrupts off) is there.
+ */
 static void *race_flusher(void *buf)
 {
+	pin_to(0);
 	while (!atomic_load(&race_stop)) {
 		*(volatile char *)buf = 1;
 		madvise(buf, page, MADV_DONTNEED);
@@ -1174,6 +1189,15 @@ static int race_detach(const char *armfile, const char *removefile)
 	pthread_t t;
 	char *buf;
 
+	/*
+	 * The unbind and removal on CPU 1, away from the held reader: a
+	 * sleep whose timer sat on the held CPU would end only after the
+	 * hold, and the race would not be made.
+	 */
+	if (pin_to(1)) {
+		CHECK(0, "race: cannot run on CPU 1: %s", strerror(errno));
+		return 1;
+	}
 	buf = mmap(NULL, page, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED || pthread_create(&t, NULL, race_flusher, buf)) {
