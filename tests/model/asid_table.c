@@ -17,7 +17,15 @@
  *      taken in the table: the driver will not hand it out again;
  *  T2: no two live contexts on one SMMU share an ASID, but for SVA domains
  *      of one process on its CPU ASID;
- *  T3: at the end, with every context gone, the table is empty.
+ *  T3: at the end, with every context gone, the table is empty;
+ *  T4: every DMA domain's ASID fits the ASID width of its own SMMU.
+ *
+ * A third SMMU, narrower (4-bit ASIDs) and without SVA, as a board mixes a
+ * PCIe SMMU with an accelerator's, has DMA domains only: an SVA bind
+ * through SMMU 0 or 1 moves them off a CPU ASID in its own allocator, with
+ * asid_move_limit() keeping the new ASID within the owner's width (review
+ * R4). The same moves capped by the binding SMMU's width only, as before
+ * R4, must break T4.
  *
  * Also run: the bookkeeping of 570b0c8 (a per-ASID count of CPU ASID users
  * that reserved with xa_reserve(), which does nothing over an existing
@@ -37,9 +45,13 @@
 
 #include "asid_alloc.h"
 #include "asid_claims.h"
+#include "asid_move.h"
 
 #define NR_ASIDS	256	/* 8-bit SMMUs keep the model small */
-#define NR_SMMUS	2
+#define NR_SMMUS	2	/* with SVA */
+#define NARROW_SMMU	2	/* DMA domains only */
+#define NR_DMA_SMMUS	3
+#define NARROW_BITS	4
 #define NR_MMS		6
 #define NR_DOMAINS	24
 #define STEPS		200000
@@ -72,7 +84,9 @@ struct model {
 	struct mm mm[NR_MMS];
 	struct dma dma[NR_DOMAINS];
 	bool old;		/* 570b0c8's bookkeeping */
+	bool binder_width;	/* moves capped by the binder's width (pre-R4) */
 	unsigned int moves, shares, privates, refusals;
+	unsigned int narrow_moves, narrow_full;	/* of SMMU 2's domains */
 	u32 old_users[NR_ASIDS];
 	char why[256];
 	bool violated;
@@ -167,11 +181,17 @@ static const struct asid_alloc_ops alloc_ops = {
 
 /* --- the driver's DMA domains --- */
 
+/* The ASID width of an SMMU's DMA domains. */
+static unsigned int smmu_bits(unsigned int smmu)
+{
+	return smmu == NARROW_SMMU ? NARROW_BITS : 8;
+}
+
 static void dma_alloc(struct model *m, unsigned int d, unsigned int smmu)
 {
 	struct dma *dom = &m->dma[d];
 
-	if (table_alloc(&m->t, dom, NR_ASIDS, &dom->asid))
+	if (table_alloc(&m->t, dom, 1U << smmu_bits(smmu), &dom->asid))
 		return;
 	dom->live = true;
 	dom->smmu = smmu;
@@ -197,14 +217,20 @@ static struct dma *dma_on(struct model *m, u16 asid)
 /*
  * The move, as far as the table sees it: the domain takes the lowest free
  * ASID, then leaves the old one (make-before-break; the model of the SMMU
- * TLB in model.c checks the rest of it).
+ * TLB in model.c checks the rest of it). It runs in the allocator of the
+ * SMMU @s that the SVA domain is bound through.
  */
-static int dma_move(struct model *m, struct dma *dom)
+static int dma_move(struct model *m, unsigned int s, struct dma *dom)
 {
+	u32 limit = m->binder_width ? m->aa[s].nr :
+		    asid_move_limit(&m->aa[s], smmu_bits(dom->smmu));
 	u16 b;
 
-	if (table_alloc(&m->t, dom, NR_ASIDS, &b))
+	if (table_alloc(&m->t, dom, limit, &b)) {
+		m->narrow_full += dom->smmu == NARROW_SMMU;
 		return -ENOSPC;
+	}
+	m->narrow_moves += dom->smmu == NARROW_SMMU;
 	dom->asid = b;
 	return 0;
 }
@@ -230,7 +256,7 @@ static int take_cpu(struct model *m, unsigned int s, struct mm *mm)
 		m->refusals++;
 		return -EBUSY;
 	case ASID_CPU_MOVE:
-		ret = dma_move(m, dma_on(m, cpu));
+		ret = dma_move(m, s, dma_on(m, cpu));
 		if (ret)
 			return ret;
 		table_erase(&m->t, cpu);
@@ -333,7 +359,7 @@ static void bind_old(struct model *m, unsigned int s, struct mm *mm)
 	if (ret == ASID_PIN_MOVE) {
 		struct dma *dom = dma_on(m, cpu);
 
-		ret = dom ? dma_move(m, dom) : -EBUSY;
+		ret = dom ? dma_move(m, s, dom) : -EBUSY;
 		if (!ret) {
 			table_erase(&m->t, cpu);
 			asid_free_private(aa, cpu);
@@ -393,8 +419,8 @@ static void unbind(struct model *m, unsigned int s, unsigned int i)
 
 static void check(struct model *m, const char *after)
 {
-	u16 owner_asid[NR_SMMUS][NR_ASIDS];
-	const void *owner[NR_SMMUS][NR_ASIDS];
+	u16 owner_asid[NR_DMA_SMMUS][NR_ASIDS];
+	const void *owner[NR_DMA_SMMUS][NR_ASIDS];
 	unsigned int s, i;
 	u16 a;
 
@@ -408,6 +434,9 @@ static void check(struct model *m, const char *after)
 		if (m->t.slot[a] == EMPTY)
 			violation(m, "after %s: DMA domain %u's ASID %u is free in the table",
 				  after, i, a);
+		if (a >= 1U << smmu_bits(s))
+			violation(m, "after %s: DMA domain %u of SMMU %u on ASID %u, past its %u-bit ASIDs",
+				  after, i, s, a, smmu_bits(s));
 		if (owner[s][a])
 			violation(m, "after %s: ASID %u on SMMU %u has two contexts (DMA domain %u and another)",
 				  after, a, s, i);
@@ -478,8 +507,9 @@ static bool scenario(bool old, char *why, size_t len)
 	return !m.violated;
 }
 
-static bool random_run(unsigned long long seed, char *why, size_t len,
-		       unsigned int *steps, char *counts, size_t clen)
+static bool random_run(unsigned long long seed, bool binder_width,
+		       char *why, size_t len, unsigned int *steps, char *counts,
+		       size_t clen)
 {
 	struct model m;
 	unsigned int n, i, s;
@@ -487,6 +517,7 @@ static bool random_run(unsigned long long seed, char *why, size_t len,
 
 	rng_state = seed;
 	model_init(&m, false);
+	m.binder_width = binder_width;
 	for (i = 0; i < NR_MMS; i++)
 		m.mm[i].cpu_asid = i % 3 ? 1 + rnd(16) : 0;
 	for (n = 0; n < STEPS && !m.violated; n++) {
@@ -497,7 +528,7 @@ static bool random_run(unsigned long long seed, char *why, size_t len,
 			if (m.dma[i].live)
 				dma_free(&m, i);
 			else
-				dma_alloc(&m, i, s);
+				dma_alloc(&m, i, rnd(NR_DMA_SMMUS));
 			snprintf(after, sizeof(after), "step %u (DMA domain %u)", n, i);
 			break;
 		case 1:
@@ -522,8 +553,9 @@ static bool random_run(unsigned long long seed, char *why, size_t len,
 		check(&m, after);
 	}
 	*steps = n;
-	snprintf(counts, clen, "%u DMA domains moved, %u shared CPU ASIDs, %u private ASIDs, %u CPU ASIDs refused",
-		 m.moves, m.shares, m.privates, m.refusals);
+	snprintf(counts, clen, "%u DMA domains moved (%u of the narrow SMMU's; %u more refused, no ASID free within its width), %u shared CPU ASIDs, %u private ASIDs, %u CPU ASIDs refused",
+		 m.moves, m.narrow_moves, m.narrow_full, m.shares, m.privates,
+		 m.refusals);
 	for (i = 0; i < NR_MMS; i++)
 		for (s = 0; s < NR_SMMUS; s++)
 			if (m.mm[i].bound[s])
@@ -542,7 +574,7 @@ static bool random_run(unsigned long long seed, char *why, size_t len,
 int main(void)
 {
 	unsigned int passed = 0, failed = 0, steps, seed;
-	char why[256], counts[128];
+	char why[256], counts[192];
 
 	if (scenario(false, why, sizeof(why))) {
 		printf("PASS asid-table/cpu-asid-over-another-smmus-private\n");
@@ -559,7 +591,7 @@ int main(void)
 		failed++;
 	}
 	for (seed = 1; seed <= 8; seed++) {
-		if (random_run(seed, why, sizeof(why), &steps, counts,
+		if (random_run(seed, false, why, sizeof(why), &steps, counts,
 			       sizeof(counts))) {
 			printf("PASS asid-table/random-seed-%u: %u steps; %s\n",
 			       seed, steps, counts);
@@ -568,6 +600,17 @@ int main(void)
 			printf("FAIL asid-table/random-seed-%u: %s\n", seed, why);
 			failed++;
 		}
+	}
+	/* Before R4: a move capped by the binding SMMU's width only. */
+	if (!random_run(1, true, why, sizeof(why), &steps, counts,
+			sizeof(counts))) {
+		printf("PASS asid-table/cross-smmu-asid-width-pre-r4-caught: %s\n",
+		       why);
+		passed++;
+	} else {
+		printf("FAIL asid-table/cross-smmu-asid-width-pre-r4-caught: no violation in %u steps; %s\n",
+		       steps, counts);
+		failed++;
 	}
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
