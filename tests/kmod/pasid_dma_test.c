@@ -21,6 +21,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitfield.h>
 #include <linux/bits.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
@@ -40,6 +41,7 @@
 #include <linux/uaccess.h>
 #include <asm/barrier.h>
 #include <asm/mmu.h>
+#include <asm/sysreg.h>
 
 #include "compat.h"
 #include "pasid_dma_test.h"
@@ -234,6 +236,26 @@ static void pdt_dbg_tlbi(struct pdt_tlbi *t)
  * machines.
  */
 /* The first 4 KiB of registers of @dev's SMMU, mapped, and where they are. */
+/* TTBR1_EL1.ASID, where TCR_EL1.A1 puts the CPU's current ASID */
+#define PDT_TTBR_ASID		GENMASK_ULL(63, 48)
+
+/*
+ * The ASID the CPU tags the bound task's user-space translations with.
+ * Read live from TTBR1_EL1 while the task runs here, not taken from its mm.
+ * Under KPTI the kernel runs on the even ASID of a pair and returns to
+ * user space on the odd one (the trampoline sets USER_ASID_FLAG on its way
+ * out), so at EL0 the CPU uses the odd one; that is the ASID an SVA CD
+ * must carry for the SMMU to take the CPU's broadcasts for user space.
+ * Asked by another task, the bound mm's own, by the same rule.
+ */
+static u32 pdt_el0_asid(struct mm_struct *mm)
+{
+	u32 asid = current->mm == mm ?
+		   FIELD_GET(PDT_TTBR_ASID, read_sysreg(ttbr1_el1)) : ASID(mm);
+
+	return arm64_kernel_unmapped_at_el0() ? asid | 1 : asid;
+}
+
 static void __iomem *pdt_smmu_regs(struct device *dev, struct resource **res)
 {
 	struct iommu_device *iommu;
@@ -352,7 +374,7 @@ static int pdt_dbg_cd(struct pdt_file *pf, struct pdt_cd *out)
 
 	out->sid = fwspec->ids[0];
 	out->pasid = pf->pasid;
-	out->asid = ASID(pf->mm);
+	out->asid = pdt_el0_asid(pf->mm);
 	out->pgd = virt_to_phys(pf->mm->pgd);
 	out->pinned = refcount_read(&pf->mm->context.pinned);
 	at = strtab + (u64)out->sid * SMMU_ENTRY_BYTES;
@@ -397,7 +419,7 @@ static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case PDT_IOC_INFO:
 		info.pasid = pf->pasid;
-		info.asid = ASID(pf->mm);
+		info.asid = pdt_el0_asid(pf->mm);
 		info.buf_size = PDT_BUF_SIZE;
 		return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 	case PDT_IOC_RUN:

@@ -65,7 +65,7 @@ struct pdt_op {
 /**
  * struct pdt_info - the binding of this open file
  * @pasid: PASID of the caller's address space on the device
- * @asid: the CPU ASID of the caller's address space (informative)
+ * @asid: the ASID the CPU uses for the caller at EL0 (the odd one under KPTI)
  * @buf_size: size of the device buffer
  * @reserved: zero
  */
@@ -115,7 +115,7 @@ struct pdt_tlbi {
  * @ste0: word 0 of the device's stream table entry
  * @cd: the CD of the file's PASID, as 64-bit words
  * @pgd: physical address of the caller's page tables (its TTBR0)
- * @asid: the caller's CPU ASID
+ * @asid: the ASID the CPU uses for the caller at EL0 (the odd one under KPTI)
  * @sid: the device's StreamID
  * @pasid: the file's PASID
  * @pinned: how many pins the caller's CPU ASID has (arm64_mm_context_get())
