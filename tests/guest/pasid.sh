@@ -81,7 +81,7 @@ t_pasid_dma_btm() {
 	cd_oracle "cd of the driver's own bind"
 	rmmod pasid_dma_test
 	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
-	state=$(status_value smmu0.btm_state)
+	state=$(status_value smmu0.btm_state) kpti=$(status_value cpu.kpti)
 	set -- $(status_value smmu0.invalidations)
 	seen0=$2 tlbi0=$4 sync0=$8 local0=${12} lcmds0=${14}
 	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
@@ -96,6 +96,11 @@ t_pasid_dma_btm() {
 	rmmod smmu_btm || fail "rmmod failed"
 	show "pasid-dma-btm: btm_state $state; SVA domains: $domains; invalidations seen $seen, TLBIs $tlbi, syncs $sync; after a local-only flush $nlocal, with $lcmds commands"
 	[ "$state" = active ] || { fail "btm_state '$state' after ptm=clear-restore"; return; }
+	# Booted with kpti=1 (scripts/qemu-run /kpti): the status must say so.
+	case " $(cat /proc/cmdline) " in
+	*" kpti=1 "*)
+		[ "$kpti" = yes ] || fail "booted with kpti=1, the status says cpu.kpti: $kpti" ;;
+	esac
 	setup=${domains#*live, }
 	back=${domains#*; }
 	[ "${setup%% *}" -ge 1 ] 2>/dev/null && [ "${back%% *}" = 0 ] ||
