@@ -6,6 +6,7 @@
  *   pdt-test -b [-d DEV] [-n]                   broadcast TLBI check
  *   pdt-test -l N [-m MOVEFILE] [-d DEV]        N binds, each checked
  *   pdt-test -c CDFILE [-d DEV]                 the bind's CD, its oracle
+ *   pdt-test -k [-d DEV]                        the read-only control
  *   pdt-test -2 DEV2 [-w WAITFILE] [-d DEV]     one process, two devices
  *   pdt-test -A ARMFILE -R REMOVEFILE [-d DEV]  unbind and remove racing
  *                                               the notifier (see below)
@@ -23,6 +24,14 @@
  * access must fault or reach the page as it now is. -x also
  * checks that SVA cannot be disabled while bound. The last line is
  * "N passed, M failed"; the exit status is 0 only without failures.
+ *
+ * The control (-k) is the broken board's: the device reads a page, which
+ * is then made PROT_NONE, and another, which is then unmapped; each next
+ * read must fault. Nothing in it lets the device write, so that on a
+ * board whose SMMU keeps stale translations the device only reads old
+ * pages and corrupts none: the full tests' writes would land in freed
+ * pages there, and a CI run once lost pdt-test itself to that. The same
+ * control passes on every good board.
  *
  * The CD check (root) reads the CD the SMMU fetches for the bind, walked
  * from the SMMU's stream table base as the SMMU walks it: valid, AArch64,
@@ -1178,6 +1187,36 @@ static int write_file(const char *path, const char *what)
 }
 
 /*
+ * The read-only control (-k): see the top of the file. A stale read after
+ * mprotect reads the process's own page; after munmap, a freed one, which
+ * may hold anything by then, so that both a clean read and a mismatch are
+ * stale: only a fault is right.
+ */
+static void control(void)
+{
+	__u8 *mem = map(2 * page);
+	struct pdt_op op;
+
+	if (warm(mem, 2 * page, 0x5a5a5a5a))
+		return;
+	if (!mprotect(mem, page, PROT_NONE) &&
+	    !run(&op, PDT_OP_COMPARE, mem, page, 0, 0x5a5a5a5a, 0)) {
+		CHECK(op.status & PDT_STATUS_FAULT,
+		      "control: after mprotect(PROT_NONE) the device still read the page (status 0x%x)",
+		      op.status);
+		printf("control mprotect-none: device %s\n", seen(&op));
+	}
+	if (!munmap(mem + page, page) &&
+	    !run(&op, PDT_OP_COMPARE, mem + page, page, 0, 0x5a5a5a5a, 0)) {
+		CHECK(op.status & PDT_STATUS_FAULT,
+		      "control: after munmap the device still read the address (status 0x%x)",
+		      op.status);
+		printf("control munmap: device %s\n", seen(&op));
+	}
+	munmap(mem, page);
+}
+
+/*
  * Review R1 (with smmu_btm_race.ko): a second thread keeps the notifier
  * running while the next reader is held (ARMFILE), then the process
  * unbinds (closes the device) and the device is removed (REMOVEFILE),
@@ -1223,10 +1262,11 @@ int main(int argc, char **argv)
 	const char *dev = "/dev/pasid-dma-test0", *move = NULL, *cdfile = NULL;
 	const char *dev2 = NULL, *wait = NULL, *arm = NULL, *remove = NULL;
 	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
+	int only_control = 0;
 	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "2:A:bc:d:l:m:nR:r:s:w:x")) != -1) {
+	while ((c = getopt(argc, argv, "2:A:bc:d:kl:m:nR:r:s:w:x")) != -1) {
 		switch (c) {
 		case '2':
 			dev2 = optarg;
@@ -1249,6 +1289,9 @@ int main(int argc, char **argv)
 		case 'd':
 			dev = optarg;
 			break;
+		case 'k':
+			only_control = 1;
+			break;
 		case 'n':
 			keep_ptm = 1;
 			break;
@@ -1269,11 +1312,13 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-b [-n] | -c CDFILE | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
+				"usage: %s [-b [-n] | -c CDFILE | -k | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
 	}
+	/* Each line out at once: what a crash leaves is still shown */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	page = sysconf(_SC_PAGESIZE);
 	if (loops)
 		return bind_loop(dev, loops, move);
@@ -1296,6 +1341,8 @@ int main(int argc, char **argv)
 		btm_check(keep_ptm);
 	} else if (cdfile) {
 		cd_check(cdfile);
+	} else if (only_control) {
+		control();
 	} else if (dev2) {
 		if (two_devices(dev, dev2, wait))
 			failed++;
