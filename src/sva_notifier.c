@@ -211,15 +211,17 @@ static void sva_mn_invalidate(struct mmu_notifier *mn, struct mm_struct *mm,
 	struct btm_sva *sva = container_of(mn, struct btm_sva, mn);
 	struct btm_provider *p = sva->p;
 	u64 size = inv_range_size(&p->inv, start, end);
-	bool btm = READ_ONCE(p->btm);
+	bool btm = READ_ONCE(p->btm), on_cpu_asid = btm && sva->shared;
+	/* The markers matter only where the SMMU could have snooped */
+	enum shim_cpu_flush flush = on_cpu_asid ? cpu_flush() :
+						  SHIM_FLUSH_UNKNOWN;
 
 	/*
 	 * Without BTM, off the CPU's ASID, or after a flush of the CPU's own
 	 * TLB only (which the SMMU does not snoop): the stock commands.
 	 */
-	if (shim_route(btm, sva->shared, cpu_flush()) == SHIM_ROUTE_STOCK) {
-		invalidate(sva, false,
-			   btm && sva->shared ? INV_CPU_LOCAL : INV_CPU,
+	if (shim_route(btm, sva->shared, flush) == SHIM_ROUTE_STOCK) {
+		invalidate(sva, false, on_cpu_asid ? INV_CPU_LOCAL : INV_CPU,
 			   start, size);
 		return;
 	}
