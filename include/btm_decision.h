@@ -24,7 +24,8 @@ enum btm_driver_gen {
 	BTM_DRIVER_BOND,	/* 6.1: bond-based SVA ops */
 	BTM_DRIVER_S1_CFG,	/* 6.2 to 6.6: CD table in the domain (s1_cfg) */
 	BTM_DRIVER_MASTER_CD,	/* 6.7 to 6.8: CD table in each master */
-	BTM_DRIVER_DOMAIN,	/* 6.10+: SVA domains with private ASIDs */
+	BTM_DRIVER_DOMAIN,	/* 6.10 to 6.12: SVA domains with private ASIDs */
+	BTM_DRIVER_REPLACE,	/* 6.13+: as above, arm_smmu_set_pasid() told the old domain */
 	BTM_DRIVER_INVS,	/* 7.x: as above plus invalidation arrays */
 };
 

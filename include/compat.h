@@ -360,6 +360,24 @@ static inline struct iommu_sva *btm_sva_bind(struct device *dev,
 }
 #endif
 
+/* Tests only: the domain a bind attached, NULL where the handle has none. */
+#if defined(HAVE_IOMMU_SVA_ATTACH_HANDLE)
+static inline struct iommu_domain *btm_sva_domain(struct iommu_sva *handle)
+{
+	return handle->handle.domain;
+}
+#elif defined(HAVE_IOMMU_SVA_DOMAIN)
+static inline struct iommu_domain *btm_sva_domain(struct iommu_sva *handle)
+{
+	return handle->domain;
+}
+#else
+static inline struct iommu_domain *btm_sva_domain(struct iommu_sva *handle)
+{
+	return NULL;
+}
+#endif
+
 /*
  * Tests only: what a device driver must do before an SVA bind, and undo:
  * enable IOMMU_DEV_FEAT_SVA where the kernel has the call (6.x), nothing

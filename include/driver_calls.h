@@ -45,8 +45,8 @@ struct xarray;
  *		      invalidation array (size 0: all of it)
  * @domain_alloc: 6.10+: a new, unfinalised driver domain
  * @set_pasid: 6.10+: attach a domain's CD to a master's PASID:
- *	@set_pasid.cd up to 6.x, @set_pasid.cd_old on 7.x (also told the
- *	domain attached there before)
+ *	@set_pasid.cd on 6.10 to 6.12, @set_pasid.cd_old from 6.13 (also
+ *	told the domain attached there before)
  * @tlb_inv_context_at: to 6.x: the entry of arm_smmu_tlb_inv_context(),
  *			only probed, never called
  * @tlb_inv_walk_at: to 6.x: the entry of arm_smmu_tlb_inv_walk(), only

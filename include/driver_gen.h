@@ -129,6 +129,7 @@ extern const struct btm_gen_ops btm_gen_bond;
 extern const struct btm_gen_ops btm_gen_s1_cfg;
 extern const struct btm_gen_ops btm_gen_master_cd;
 extern const struct btm_gen_ops btm_gen_domain;
+extern const struct btm_gen_ops btm_gen_replace;
 extern const struct btm_gen_ops btm_gen_invs;
 
 /* The bound generation's table: set by btm_bind_symbols(), else NULL. */

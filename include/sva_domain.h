@@ -20,6 +20,8 @@ void btm_sd_plan_atcs(struct inv_batch *b, struct btm_sva *sva, u64 start,
 void btm_sd_quiesce(struct btm_sva *sva);
 int btm_sd_attach_cd(void *master, void *smmu_domain, u32 pasid, __le64 *cd,
 		     struct iommu_domain *old);
+int btm_sd_attach_cd_old(void *master, void *smmu_domain, u32 pasid,
+			 __le64 *cd, struct iommu_domain *old);
 void btm_sd_domain_free(void *smmu_domain);
 
 #endif /* SMMU_BTM_SVA_DOMAIN_H */

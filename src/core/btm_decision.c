@@ -130,6 +130,7 @@ static const char * const btm_driver_gen_names[] = {
 	[BTM_DRIVER_S1_CFG] = "6.2-6.6-s1cfg",
 	[BTM_DRIVER_MASTER_CD] = "6.7-6.8-master-cd",
 	[BTM_DRIVER_DOMAIN] = "6.10-6.12-domain",
+	[BTM_DRIVER_REPLACE] = "6.13-6.19-replace",
 	[BTM_DRIVER_INVS] = "7.x-invs",
 };
 

@@ -74,44 +74,46 @@ struct btm_sym_spec {
 static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	[BTM_SYM_OPS] = {
 		.name = "arm_smmu_ops",
-		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(REPLACE) | GEN(INVS),
 		.data = true,
 		.is_ops = true,
 		CALL(ops),
 	},
 	[BTM_SYM_DEVICE_RESET] = {
 		.name = "arm_smmu_device_reset",
-		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) |
+			GEN(REPLACE) | GEN(INVS),
 	},
 	[BTM_SYM_CMDQ_ISSUE_CMDLIST] = {
 		.name = "arm_smmu_cmdq_issue_cmdlist",
-		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) |
+			GEN(REPLACE) | GEN(INVS),
 		CALL(cmdq_issue_cmdlist),
 	},
 	[BTM_SYM_ASID_XA] = {
 		.name = "arm_smmu_asid_xa",
-		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(REPLACE) | GEN(INVS),
 		.data = true,
 		CALL(asid_xa),
 	},
 	[BTM_SYM_ASID_LOCK] = {
 		.name = "arm_smmu_asid_lock",
-		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(REPLACE) | GEN(INVS),
 		.data = true,
 		CALL(asid_lock),
 	},
 	[BTM_SYM_TLB_INV_ASID] = {
 		.name = "arm_smmu_tlb_inv_asid",
-		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(REPLACE),
 		CALL(tlb_inv_asid),
 	},
 	[BTM_SYM_TLB_INV_RANGE_ASID] = {
 		.name = "arm_smmu_tlb_inv_range_asid",
-		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+		.gens = GEN(BOND) | GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(REPLACE),
 	},
 	[BTM_SYM_ATC_INV_DOMAIN] = {
 		.name = "arm_smmu_atc_inv_domain",
-		.gens = GEN(BOND) | GEN(DOMAIN),
+		.gens = GEN(BOND) | GEN(DOMAIN) | GEN(REPLACE),
 	},
 	[BTM_SYM_DOMAIN_INV_RANGE] = {
 		.name = "arm_smmu_domain_inv_range",
@@ -125,31 +127,31 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	},
 	[BTM_SYM_WRITE_CD_ENTRY] = {
 		.name = "arm_smmu_write_cd_entry",
-		.gens = GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(DOMAIN) | GEN(REPLACE) | GEN(INVS),
 		CALL(write_cd_entry),
 	},
 	[BTM_SYM_GET_CD_PTR] = {
 		.name = "arm_smmu_get_cd_ptr",
-		.gens = GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(DOMAIN) | GEN(REPLACE) | GEN(INVS),
 		CALL(get_cd_ptr),
 	},
 	[BTM_SYM_MAKE_S1_CD] = {
 		.name = "arm_smmu_make_s1_cd",
-		.gens = GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(DOMAIN) | GEN(REPLACE) | GEN(INVS),
 	},
 	[BTM_SYM_DOMAIN_FINALISE] = {
 		.name = "arm_smmu_domain_finalise",
-		.gens = GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(DOMAIN) | GEN(REPLACE) | GEN(INVS),
 		.clone_ok = true,
 	},
 	[BTM_SYM_TLB_INV_CONTEXT] = {
 		.name = "arm_smmu_tlb_inv_context",
-		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(REPLACE),
 		CALL(tlb_inv_context_at),
 	},
 	[BTM_SYM_TLB_INV_WALK] = {
 		.name = "arm_smmu_tlb_inv_walk",
-		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN),
+		.gens = GEN(S1_CFG) | GEN(MASTER_CD) | GEN(DOMAIN) | GEN(REPLACE),
 		CALL(tlb_inv_walk_at),
 	},
 	[BTM_SYM_QUIET_CD] = {
@@ -166,12 +168,12 @@ static const struct btm_sym_spec btm_syms[BTM_SYM_NR] = {
 	},
 	[BTM_SYM_DOMAIN_ALLOC] = {
 		.name = "arm_smmu_domain_alloc",
-		.gens = GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(DOMAIN) | GEN(REPLACE) | GEN(INVS),
 		CALL(domain_alloc),
 	},
 	[BTM_SYM_SET_PASID] = {
 		.name = "arm_smmu_set_pasid",
-		.gens = GEN(DOMAIN) | GEN(INVS),
+		.gens = GEN(DOMAIN) | GEN(REPLACE) | GEN(INVS),
 		CALL(set_pasid),
 	},
 };

@@ -20,7 +20,7 @@ const struct btm_gen_ops *btm_gen_ops_of(enum btm_driver_gen gen)
 {
 	static const struct btm_gen_ops *const tables[] = {
 		&btm_gen_bond, &btm_gen_s1_cfg, &btm_gen_master_cd,
-		&btm_gen_domain, &btm_gen_invs,
+		&btm_gen_domain, &btm_gen_replace, &btm_gen_invs,
 	};
 	unsigned int i;
 

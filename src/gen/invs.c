@@ -196,14 +196,6 @@ static int invs_move_init(void)
 	       btm_drv.write_cd_entry ? 0 : -ENOENT;
 }
 
-/* arm_smmu_set_pasid() is told the domain attached at the PASID before. */
-static int invs_sva_attach_cd(void *master, void *smmu_domain, u32 pasid,
-			      __le64 *cd, struct iommu_domain *old)
-{
-	return btm_drv.set_pasid.cd_old(master, smmu_domain, pasid,
-					(struct arm_smmu_cd *)cd, old);
-}
-
 /* arm_smmu_domain_alloc() gave the domain its invalidation array too. */
 static void invs_sva_domain_free(void *smmu_domain)
 {
@@ -223,7 +215,7 @@ const struct btm_gen_ops btm_gen_invs = {
 	.sva_ats_possible = btm_sd_ats_possible,
 	.sva_plan_atcs = btm_sd_plan_atcs,
 	.sva_quiesce = btm_sd_quiesce,
-	.sva_attach_cd = invs_sva_attach_cd,
+	.sva_attach_cd = btm_sd_attach_cd_old,
 	.sva_domain_free = invs_sva_domain_free,
 	.move_init = invs_move_init,
 	.move_publish = invs_move_publish,

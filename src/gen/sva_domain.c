@@ -45,7 +45,7 @@ int btm_sd_shim_init(void)
  * @smmu_domain: the driver's SVA domain
  * @pasid: the PASID
  * @cd: the CD's words, as the SMMU reads them
- * @old: the domain attached there before, which this driver is not told
+ * @old: the domain attached there before, which 6.10 to 6.12 are not told
  *
  * Return: 0, or the driver's error.
  */
@@ -54,6 +54,24 @@ int btm_sd_attach_cd(void *master, void *smmu_domain, u32 pasid, __le64 *cd,
 {
 	return btm_drv.set_pasid.cd(master, smmu_domain, pasid,
 				    (struct arm_smmu_cd *)cd);
+}
+
+/**
+ * btm_sd_attach_cd_old() - btm_sd_attach_cd() where the driver replaces a
+ * domain in place and so is told the one attached at the PASID (6.13+)
+ * @master: the driver's master
+ * @smmu_domain: the driver's SVA domain
+ * @pasid: the PASID
+ * @cd: the CD's words, as the SMMU reads them
+ * @old: the domain attached there before, as the iommu core gave it
+ *
+ * Return: 0, or the driver's error.
+ */
+int btm_sd_attach_cd_old(void *master, void *smmu_domain, u32 pasid,
+			 __le64 *cd, struct iommu_domain *old)
+{
+	return btm_drv.set_pasid.cd_old(master, smmu_domain, pasid,
+					(struct arm_smmu_cd *)cd, old);
 }
 
 /**

@@ -388,7 +388,7 @@ slab_kb() {
 run_ktest() {
 	moves=0
 	case "$ARG_drvgen" in
-	*-s1cfg | *-master-cd | *-domain | *-invs) moves=1000 ;;
+	*-s1cfg | *-master-cd | *-domain | *-replace | *-invs) moves=1000 ;;
 	esac
 	rm -f /tmp/sums /tmp/stop-reader
 	if [ "$moves" -gt 0 ]; then
@@ -630,7 +630,7 @@ t_move_hooks() {
 	*) fail "move_hooks '$st' after a plain load" ;;
 	esac
 	case "$ARG_drvgen" in
-	*-s1cfg | *-master-cd | *-domain) ;;
+	*-s1cfg | *-master-cd | *-domain | *-replace) ;;
 	*) return ;;
 	esac
 	insmod /smmu_btm.ko test_btm_active=1 || { fail "insmod test_btm_active=1 failed"; return; }
@@ -746,7 +746,7 @@ t_test_btm_active() {
 	c=$(status_value smmu0.cr2)
 	[ $(($(cat /proc/sys/kernel/tainted) & 64)) = 64 ] || fail "test_btm_active=1 did not taint"
 	case "$ARG_drvgen" in
-	*-s1cfg | *-master-cd | *-domain | *-invs)
+	*-s1cfg | *-master-cd | *-domain | *-replace | *-invs)
 		# PTM is 1: the shim must keep sending the stock TLBIs.
 		[ "$s" = active ] && [ "$p" = "installed, stock TLBIs (PTM is 1)" ] ||
 			{ rmmod smmu_btm; fail "btm_state '$s', provider '$p'"; return; }
@@ -796,7 +796,7 @@ run_all() {
 	run_test disk-after-unload t_disk_after_unload
 	selected ktest && run_ktest
 	case "$ARG_drvgen" in
-	*-s1cfg | *-master-cd | *-domain | *-invs)
+	*-s1cfg | *-master-cd | *-domain | *-replace | *-invs)
 		run_test move-then-unload-then-remove t_move_then_unload_then_remove
 		run_test provider-remove-rescan t_provider_remove_rescan
 		run_test failed-load-leaves-nothing t_failed_load_leaves_nothing
@@ -809,7 +809,7 @@ run_all() {
 	run_test move-hooks t_move_hooks
 	run_pasid
 	case "$ARG_drvgen" in
-	*-s1cfg | *-master-cd | *-domain | *-invs)
+	*-s1cfg | *-master-cd | *-domain | *-replace | *-invs)
 		# Once per kernel: each load and unload waits out RCU Tasks.
 		[ "$ARG_el" = el2 ] && run_test unload-under-binds t_unload_under_binds
 		run_debugkernel

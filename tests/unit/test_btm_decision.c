@@ -701,6 +701,8 @@ static void test_driver_gen_names(void **state)
 			    "6.2-6.6-s1cfg");
 	assert_string_equal(btm_driver_gen_name(BTM_DRIVER_DOMAIN),
 			    "6.10-6.12-domain");
+	assert_string_equal(btm_driver_gen_name(BTM_DRIVER_REPLACE),
+			    "6.13-6.19-replace");
 	assert_string_equal(btm_driver_gen_name(BTM_DRIVER_INVS), "7.x-invs");
 	assert_string_equal(btm_driver_gen_name((enum btm_driver_gen)42),
 			    "unknown");
