@@ -45,6 +45,7 @@ pdt() {
 		show "pdt-test: $line"
 	done
 	PDT_LAST=$(echo "$out" | tail -n 1)
+	PDT_BOUND=$(echo "$out" | grep -m1 '^bound:')
 }
 
 # The driver's own SVA (smmu_btm not loaded): the device reads, writes,
@@ -57,7 +58,15 @@ t_pasid_dma_stock() {
 	rmmod pasid_dma_test || fail "the PASID DMA test driver did not unload"
 	case "$PDT_LAST" in
 	*" passed, 0 failed") ;;
-	*) fail "pdt-test: $PDT_LAST" ;;
+	*)
+		# 6.13 and 6.14.0 (upstream "iommu/arm-smmu-v3: Fix pgsize_bit
+		# for sva domains"): the driver gives its SVA domains no page
+		# size, and its range TLBIs take their granule from it.
+		case "$PDT_BOUND" in
+		*" domain-pgsizes 0x0"*)
+			show "pasid-dma-stock: KNOWN KERNEL BUG, not smmu-btm's: the driver's SVA domain has no page sizes, so its range TLBIs miss pages (fixed upstream by \"iommu/arm-smmu-v3: Fix pgsize_bit for sva domains\"); pdt-test: $PDT_LAST" ;;
+		*) fail "pdt-test: $PDT_LAST" ;;
+		esac ;;
 	esac
 	dmesg | grep -q 'event 0x10 received' || fail "no SMMU translation fault was logged for the munmap"
 }
@@ -138,6 +147,13 @@ t_pasid_dma_btm() {
 		fail "$tlbi TLBIs and $sync syncs sent on the BTM path for CPU-side changes, only $lcmds for local-only flushes"
 	[ "$(uname -r | cut -d. -f1)" -ge 7 ] || [ "$nlocal" = 0 ] ||
 		fail "$nlocal invalidations after a local-only flush before 7.x"
+	# The provider's SVA domains carry the CPU's page size, which the
+	# driver's own range TLBIs (the fallback's included) take as granule.
+	bound=$(echo "$PDT_CONTROL" | grep -m1 '^bound:')
+	pgsizes=$(echo "$bound" | sed -n 's/.* domain-pgsizes \(0x[0-9a-f]*\).*/\1/p')
+	page=$(echo "$bound" | sed -n 's/.* page \([0-9]*\).*/\1/p')
+	[ -z "$pgsizes" ] || [ $((pgsizes)) = "$page" ] ||
+		fail "smmu-btm's SVA domain has page sizes $pgsizes, not the CPU's page ($page)"
 	if [ "$ARG_board" = broken ]; then
 		caught=$(echo "$PDT_CONTROL" | sed -n 's/^FAIL [a-z_]*:[0-9]*: //p')
 		if [ -n "$caught" ]; then
@@ -216,12 +232,13 @@ moves_under_dma() {
 }
 
 # Eight processes at once: 125 binds each in the full run (1,000, as the
-# end-to-end issue asks), 25 by default.
+# end-to-end issue asks), 10 by default (80: the default run's time went
+# to the 6.14 generation).
 t_moves_under_dma() {
 	if [ "${ARG_full:-0}" = 1 ]; then
 		moves_under_dma 8 125
 	else
-		moves_under_dma 8 25
+		moves_under_dma 8 10
 	fi
 }
 
@@ -232,12 +249,24 @@ t_moves_under_dma() {
 # refuses the device PASID. Removing the port and rescanning enumerates it
 # again, with ACS (a DT-boot quirk of the guest; firmware-described boards
 # do not have it).
+#
+# The serial console takes only emergencies meanwhile, and the kernel's
+# messages of that window are copied to it afterwards (so that the log scan
+# still reads them): 6.14 finds the expander's host bridge runtime-suspended
+# when the port comes back, reports it while holding the port's power.lock,
+# and lockdep flags the console's locks taken under it (a kernel bug outside
+# smmu-btm, whatever the console; 6.6 to 6.12 and 7.2 do not print it).
 rescan_expander_ports() {
+	level=$(cut -f1 /proc/sys/kernel/printk)
+	echo "SMMUBTM-MARK rescan begin" >/dev/kmsg
+	echo 1 >/proc/sys/kernel/printk
 	for p in /sys/bus/pci/devices/0001:*; do
 		[ -e "$p/class" ] && [ "$(cat "$p/class")" = 0x060400 ] || continue
 		echo 1 >"$p/remove"
 	done
 	echo 1 >/sys/bus/pci/rescan
+	echo "$level" >/proc/sys/kernel/printk
+	dmesg | sed '1,/SMMUBTM-MARK rescan begin/d'
 }
 
 # The device files of pasid_dma_test behind each SMMU, as SMMU base and

@@ -177,6 +177,25 @@ static void test_read(void)
 	munmap(mem, 4 * page);
 }
 
+/* How many bytes of @a and @b differ, and the offset of the first */
+static size_t differing(const __u8 *a, const __u8 *b, size_t n)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		bad += a[i] != b[i];
+	return bad;
+}
+
+static size_t first_differing(const __u8 *a, const __u8 *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && a[i] == b[i]; i++)
+		;
+	return i;
+}
+
 /* Device writes its buffer to memory: compare memory with what we put */
 static void test_write(void)
 {
@@ -193,7 +212,10 @@ static void test_write(void)
 	}
 	CHECK(op.status == PDT_STATUS_DONE && op.done_bytes == len,
 	      "write: status 0x%x done %u", op.status, op.done_bytes);
-	CHECK(!memcmp(dst, data, len), "write: memory differs from buffer");
+	CHECK(!memcmp(dst, data, len),
+	      "write: memory differs from buffer: %zu bytes, the first at +%zu (page %zu of the write's)",
+	      differing(dst, data, len), first_differing(dst, data, len),
+	      (first_differing(dst, data, len) + page - 5) / page);
 	CHECK(dst[-1] == 0x5a && dst[len] == 0x5a,
 	      "write: bytes around the range changed");
 	printf("write: %zu bytes at %p\n", len, dst);
@@ -1332,8 +1354,11 @@ int main(int argc, char **argv)
 		perror("PDT_IOC_INFO");
 		return 1;
 	}
-	printf("bound: pid %d PASID %u ASID %u page %ld\n", getpid(),
+	printf("bound: pid %d PASID %u ASID %u page %ld", getpid(),
 	       info.pasid, info.asid, page);
+	if (info.domain_pgsizes != PDT_PGSIZES_UNKNOWN)
+		printf(" domain-pgsizes 0x%x", info.domain_pgsizes);
+	printf("\n");
 
 	if (arm && remove) {
 		race_detach(arm, remove);

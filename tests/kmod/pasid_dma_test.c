@@ -409,6 +409,7 @@ static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pdt_file *pf = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	struct iommu_domain *domain;
 	struct pdt_info info = {};
 	struct pdt_cd cd = {};
 	struct pdt_tlbi tlbi;
@@ -421,6 +422,9 @@ static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		info.pasid = pf->pasid;
 		info.asid = pdt_el0_asid(pf->mm);
 		info.buf_size = PDT_BUF_SIZE;
+		domain = btm_sva_domain(pf->handle);
+		info.domain_pgsizes = domain ? lower_32_bits(domain->pgsize_bitmap) :
+					       PDT_PGSIZES_UNKNOWN;
 		return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 	case PDT_IOC_RUN:
 		if (copy_from_user(&op, uarg, sizeof(op)))

@@ -67,14 +67,19 @@ struct pdt_op {
  * @pasid: PASID of the caller's address space on the device
  * @asid: the ASID the CPU uses for the caller at EL0 (the odd one under KPTI)
  * @buf_size: size of the device buffer
- * @reserved: zero
+ * @domain_pgsizes: the low 32 bits of the bound SVA domain's page sizes
+ *	(iommu_domain.pgsize_bitmap), which the driver's range TLBIs take
+ *	their granule from; PDT_PGSIZES_UNKNOWN where the kernel's bind
+ *	handle does not give the domain (6.1)
  */
 struct pdt_info {
 	__u32 pasid;
 	__u32 asid;
 	__u32 buf_size;
-	__u32 reserved;
+	__u32 domain_pgsizes;
 };
+
+#define PDT_PGSIZES_UNKNOWN	0xffffffffu
 
 /**
  * struct pdt_tlbi - debug: a broadcast TLBI from the CPU, nothing else
