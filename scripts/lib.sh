@@ -24,8 +24,8 @@ note() {
 #   and the runs only SMMU_BTM_FULL=1 adds. `make check` is the run CI makes
 #   and stays under 30 minutes on a warm cache: every generation on the
 #   project's BTM board at EL2 (the VHE host BTM is for), with the full
-#   guest tests; the negative control (the broken board) on the 6.8, 6.14
-#   and 7.2 kits (6.6's in the full run) and the LPA2 CPU where a kernel
+#   guest tests; the negative control (the broken board) on the 6.14 and
+#   7.2 kits (6.6's and 6.8's in the full run) and the LPA2 CPU where a kernel
 #   uses LPA2 (52-bit VA with 4 KB pages); 6.1 also at EL1 on QEMU's stock
 #   SMMU; the 6.13+ shape (6.14) at EL1 too, its SVA tests (/sva). The 64K debug kernel
 #   (KASAN, kmemleak, lockdep, fault injection: every test runs four to
@@ -36,7 +36,11 @@ note() {
 #   depend on the exception level, which the same kernel's EL2 run has
 #   (LIGHT_SKIP). /kpti boots with kpti=1 (Kunpeng 920's default) and runs
 #   only the SVA tests, on 6.8 and 7.2 at EL2 and 7.2's broken board (6.8's
-#   in the full run). /sva runs only the SVA tests.
+#   in the full run). /sva runs only the SVA tests. /integrity and
+#   /confidentiality boot the 7.2 kit under that lockdown, its modules
+#   signed with its own key (scripts/kbuild-gen). A generation with no
+#   run in make check (the 64K debug kernel) is built only by the full
+#   run's matrix.
 #   SMMU_BTM_GENERATIONS names a file that replaces this table (the
 #   refusal tests use it).
 gen_table() {
@@ -47,12 +51,12 @@ gen_table() {
 	cat <<'TABLE'
 6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond	300	el1 el2+btm	
 6.6	^6\.6\.	kit:linux-6.6	6.2-6.6-s1cfg	900	el2+btm	el2+broken el1+btm el1+broken
-6.8	^6\.8\.	kit:linux-6.8	6.7-6.8-master-cd	900	el2+btm el2+broken el2+btm/kpti	el2+broken/kpti el1+btm el1+broken
+6.8	^6\.8\.	kit:linux-6.8	6.7-6.8-master-cd	900	el2+btm el2+btm/kpti	el2+broken el2+broken/kpti el1+btm el1+broken
 6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10-6.12-domain	300	el2+btm el1-lpa2/light	el1
 6.14	^6\.14\.	kit:linux-6.14	6.13-6.19-replace	900	el2+btm el2+broken el1+btm/sva el1+broken	
 6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10-6.12-domain	1800		el2+btm el1+btm el1+broken el2+broken
 7	^7\.	sid	7.x-invs	300	el2+btm el1/light	el1-lpa2
-7.2	^7\.2\.	kit:linux-7.2	7.x-invs	900	el2+btm el2+broken el1+btm/light el2+btm/kpti el2+broken/kpti	el1+broken
+7.2	^7\.2\.	kit:linux-7.2	7.x-invs	900	el2+btm el2+broken el1+btm/light el2+btm/kpti el2+broken/kpti el2+btm/integrity el2+btm/confidentiality	el1+broken
 TABLE
 }
 

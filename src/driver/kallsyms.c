@@ -14,6 +14,7 @@
 
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/security.h>
 
 #include "binding.h"
 #include "compat.h"
@@ -25,7 +26,8 @@ static int (*on_each_symbol)(int (*fn)(BTM_KSYM_CB_PARAMS),
 /**
  * btm_kallsyms_init() - find kallsyms_lookup_name and kallsyms_on_each_symbol
  *
- * Return: 0, or -ENOENT when kprobes cannot reach them.
+ * Return: 0, -EPERM when the kernel's lockdown forbids kprobes, or -ENOENT
+ * when kprobes cannot reach them otherwise.
  */
 int btm_kallsyms_init(void)
 {
@@ -33,6 +35,10 @@ int btm_kallsyms_init(void)
 	int ret;
 
 	ret = register_kprobe(&kp);
+	if (ret && security_locked_down(LOCKDOWN_KPROBES)) {
+		pr_err("refused: the kernel is locked down against kprobes (lockdown=confidentiality), and smmu-btm finds the driver's symbols through one\n");
+		return -EPERM;
+	}
 	if (ret) {
 		pr_err("cannot reach kallsyms_lookup_name through a kprobe (%d)\n",
 		       ret);

@@ -772,6 +772,10 @@ run_all() {
 	run_test exception-level t_exception_level
 	run_test disk-reads-back t_disk_reads_back
 	run_test disk-behind-smmu t_disk_behind_smmu
+	# Booted with lockdown= (scripts/qemu-run /integrity, /confidentiality).
+	case " $(cat /proc/cmdline) " in
+	*" lockdown="*) run_test lockdown t_lockdown ;;
+	esac
 	run_test load t_load
 	run_test one-line-per-smmu t_one_line_per_smmu
 	run_test version t_version
