@@ -45,28 +45,37 @@ pdt() {
 		show "pdt-test: $line"
 	done
 	PDT_LAST=$(echo "$out" | tail -n 1)
-	PDT_BOUND=$(echo "$out" | grep -m1 '^bound:')
 }
 
 # The driver's own SVA (smmu_btm not loaded): the device reads, writes,
 # fills and compares the process's memory byte-exact through its PASID,
 # and faults at exactly the page a munmap took away. Where the SMMU has
 # BTM the driver still keeps PTM 1 and sends its TLBIs: nothing changes.
+#
+# Where the driver gives its SVA domains no page size (6.13 and 6.14.0:
+# fixed upstream by "iommu/arm-smmu-v3: Fix pgsize_bit for sva domains"),
+# its range TLBIs take their granule from it and miss pages, and the
+# device's writes land in freed pages (a CI run on 6.14 lost pdt-test to a
+# corrupted heap that way). There only the read-only control runs, and
+# what it finds is reported as that known kernel bug.
 t_pasid_dma_stock() {
 	insmod /pasid_dma_test.ko || { fail "the PASID DMA test driver did not load"; return; }
+	pdt_control
+	case "$PDT_CONTROL" in
+	*" domain-pgsizes 0x0"*)
+		rmmod pasid_dma_test || fail "the PASID DMA test driver did not unload"
+		show "pasid-dma-stock: KNOWN KERNEL BUG, not smmu-btm's: the driver's SVA domain has no page sizes, so its range TLBIs miss pages (fixed upstream by \"iommu/arm-smmu-v3: Fix pgsize_bit for sva domains\"); only the read-only control ran: $(echo "$PDT_CONTROL" | tail -n 1)"
+		return ;;
+	esac
 	pdt
 	rmmod pasid_dma_test || fail "the PASID DMA test driver did not unload"
+	case "$PDT_CONTROL" in
+	*" passed, 0 failed") ;;
+	*) fail "the read-only control on the driver's path: $(echo "$PDT_CONTROL" | tail -n 1)" ;;
+	esac
 	case "$PDT_LAST" in
 	*" passed, 0 failed") ;;
-	*)
-		# 6.13 and 6.14.0 (upstream "iommu/arm-smmu-v3: Fix pgsize_bit
-		# for sva domains"): the driver gives its SVA domains no page
-		# size, and its range TLBIs take their granule from it.
-		case "$PDT_BOUND" in
-		*" domain-pgsizes 0x0"*)
-			show "pasid-dma-stock: KNOWN KERNEL BUG, not smmu-btm's: the driver's SVA domain has no page sizes, so its range TLBIs miss pages (fixed upstream by \"iommu/arm-smmu-v3: Fix pgsize_bit for sva domains\"); pdt-test: $PDT_LAST" ;;
-		*) fail "pdt-test: $PDT_LAST" ;;
-		esac ;;
+	*) fail "pdt-test: $PDT_LAST" ;;
 	esac
 	dmesg | grep -q 'event 0x10 received' || fail "no SMMU translation fault was logged for the munmap"
 }
