@@ -1214,7 +1214,7 @@ static int write_file(const char *path, const char *what)
  * may hold anything by then, so that both a clean read and a mismatch are
  * stale: only a fault is right.
  */
-static void control(void)
+static void read_only_control(void)
 {
 	__u8 *mem = map(2 * page);
 	struct pdt_op op;
@@ -1367,7 +1367,7 @@ int main(int argc, char **argv)
 	} else if (cdfile) {
 		cd_check(cdfile);
 	} else if (only_control) {
-		control();
+		read_only_control();
 	} else if (dev2) {
 		if (two_devices(dev, dev2, wait))
 			failed++;
