@@ -17,7 +17,7 @@ endif
 
 .PHONY: all modules clean setup unit model bench matrix qemu dkms-check lint \
 	check check-full demo install uninstall deb rpm packages board \
-	board-image
+	board-image board-sb
 
 all: modules
 
@@ -80,6 +80,9 @@ board: deb
 
 board-image:
 	$(SCRIPTS)/board-image
+
+board-sb: deb
+	$(SCRIPTS)/board --secure-boot
 
 install:
 	$(SCRIPTS)/dkms-install
