@@ -15,7 +15,7 @@ endif
 endif
 endif
 
-.PHONY: all modules clean setup unit model bench matrix qemu dkms-check lint \
+.PHONY: all modules clean setup unit model bench matrix qemu probe dkms-check lint \
 	check check-full demo install uninstall deb rpm packages board \
 	board-image board-sb
 
@@ -50,6 +50,9 @@ matrix:
 
 qemu:
 	$(SCRIPTS)/qemu-tests
+
+probe:
+	$(SCRIPTS)/scope-probe
 
 dkms-check:
 	$(SCRIPTS)/dkms-check
