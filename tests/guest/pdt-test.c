@@ -486,6 +486,53 @@ static void hunt_cow_reuse(void)
 	munmap(mem, page);
 }
 
+/*
+ * fork after a device write: fork write-protects the parent's pages for
+ * copy-on-write and invalidates the whole mm (flush_tlb_mm: TLBI ASIDE1IS),
+ * the only invalidation of the page. The SMMU held a writable entry; the
+ * device's next write must fault (it cannot break COW), or it would write
+ * into the page the child shares.
+ */
+static void hunt_fork_wp(void)
+{
+	__u8 *mem = map(page);
+	struct pdt_op op;
+	int go[2], st = 0;
+	pid_t pid;
+	char c;
+
+	if (run(&op, PDT_OP_FILL, mem, page, 0, 0x5a5a5a5a, 0) ||
+	    op.status != PDT_STATUS_DONE || pipe(go)) {
+		CHECK(0, "fork + device write: setup failed (status 0x%x)",
+		      op.status);
+		munmap(mem, page);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(mem[0] == 0x5a && mem[page - 1] == 0x5a ? 0 : 3);
+	}
+	close(go[0]);
+	if (!run(&op, PDT_OP_FILL, mem, page, 0, 0x66666666, 0)) {
+		CHECK((op.status & PDT_STATUS_FAULT) && mem[0] == 0x5a,
+		      "fork + device write: the device wrote the shared page (status 0x%x, byte 0x%02x)",
+		      op.status, mem[0]);
+		printf("hunt fork-wp: device write %s\n",
+		       mem[0] == 0x5a ? seen(&op) : "landed in the page the child shares");
+	}
+	close(go[1]);
+	if (pid > 0) {
+		waitpid(pid, &st, 0);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "fork + device write: the child's page changed (status 0x%x)",
+		      st);
+	}
+	munmap(mem, page);
+}
+
 /* mremap to a new place: the old address must fault, the new one work. */
 static void hunt_mremap(void)
 {
@@ -751,6 +798,8 @@ struct pool {
 };
 
 static atomic_int keep_busy;
+/* Whether the random hunt checks that read-only pages refuse the device */
+static int random_writes = 1;
 
 /* The second thread: device reads of a stable buffer, as long as it may. */
 static void *busy_device(void *arg)
@@ -779,7 +828,7 @@ static int pool_check(struct pool *p, int i, unsigned int seed, int step)
 		ok = op.status == PDT_STATUS_DONE;
 	else
 		ok = (op.status & PDT_STATUS_FAULT) != 0;
-	if (ok && p->state[i] == P_RO) {
+	if (ok && p->state[i] == P_RO && random_writes) {
 		/* A read-only page must refuse the device's write. */
 		if (run(&op, PDT_OP_FILL, pg, page, 0, ~pat, 0))
 			return -1;
@@ -1037,6 +1086,11 @@ static int cd_check(const char *file)
 	       (unsigned long long)cd.cd[0], (unsigned long long)cd.cd[1],
 	       (unsigned long long)cd.cd[2], (unsigned long long)cd.cd[3],
 	       cd.asid, (unsigned long long)cd.pgd);
+	/* STE.S1Fmt (bits 5:4) and S1CDMax (63:59): how the CD was found */
+	printf("cd-table: %s (S1Fmt %llu, S1CDMax %llu)\n",
+	       (cd.ste0 >> 4) & 3 ? "2-level" : "linear",
+	       (unsigned long long)(cd.ste0 >> 4) & 3,
+	       (unsigned long long)(cd.ste0 >> 59));
 	CHECK((cd.cd[0] & CD0_V) && (cd.cd[0] & CD0_AA64),
 	      "CD word 0 %#llx: not a valid AArch64 CD",
 	      (unsigned long long)cd.cd[0]);
@@ -1279,22 +1333,67 @@ static int race_detach(const char *armfile, const char *removefile)
 	return 0;
 }
 
+/*
+ * -H NAME: one hunt alone, for the table of hunts by board (a hunt is to
+ * fail on the broken board it targets; tests/guest/pasid.sh). The random
+ * hunt then reads only: on a board that keeps stale entries, a device
+ * write through one could land in a freed page.
+ */
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} hunts[] = {
+	{ "mprotect-none", hunt_mprotect_none },
+	{ "mprotect-ro", hunt_mprotect_ro },
+	{ "dontneed", hunt_dontneed },
+	{ "cow", hunt_cow },
+	{ "cow-reuse", hunt_cow_reuse },
+	{ "fork-wp", hunt_fork_wp },
+	{ "mremap", hunt_mremap },
+	{ "thp-split", hunt_thp_split },
+	{ "thp-collapse", hunt_thp_collapse },
+	{ "move-pages", hunt_move_pages },
+};
+
+static int one_hunt(const char *name, unsigned int seed, int steps)
+{
+	size_t i;
+
+	if (!strcmp(name, "random")) {
+		random_writes = 0;
+		hunt_random(seed ? seed : 1, steps);
+		return 0;
+	}
+	for (i = 0; i < sizeof(hunts) / sizeof(hunts[0]); i++) {
+		if (!strcmp(name, hunts[i].name)) {
+			hunts[i].fn();
+			return 0;
+		}
+	}
+	printf("no hunt named %s\n", name);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/pasid-dma-test0", *move = NULL, *cdfile = NULL;
 	const char *dev2 = NULL, *wait = NULL, *arm = NULL, *remove = NULL;
+	const char *hunt = NULL;
 	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
 	int only_control = 0;
 	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "2:A:bc:d:kl:m:nR:r:s:w:x")) != -1) {
+	while ((c = getopt(argc, argv, "2:A:bc:d:H:kl:m:nR:r:s:w:x")) != -1) {
 		switch (c) {
 		case '2':
 			dev2 = optarg;
 			break;
 		case 'w':
 			wait = optarg;
+			break;
+		case 'H':
+			hunt = optarg;
 			break;
 		case 'A':
 			arm = optarg;
@@ -1334,7 +1433,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-b [-n] | -c CDFILE | -k | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
+				"usage: %s [-b [-n] | -c CDFILE | -k | -H HUNT [-r SEED -s N] | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1360,7 +1459,10 @@ int main(int argc, char **argv)
 		printf(" domain-pgsizes 0x%x", info.domain_pgsizes);
 	printf("\n");
 
-	if (arm && remove) {
+	if (hunt) {
+		if (one_hunt(hunt, seed, steps))
+			failed++;
+	} else if (arm && remove) {
 		race_detach(arm, remove);
 	} else if (btm) {
 		btm_check(keep_ptm);
@@ -1382,6 +1484,7 @@ int main(int argc, char **argv)
 		hunt_dontneed();
 		hunt_cow();
 		hunt_cow_reuse();
+		hunt_fork_wp();
 		hunt_mremap();
 		hunt_thp_split();
 		hunt_thp_collapse();
