@@ -132,6 +132,11 @@ t_pasid_dma_btm() {
 	seen0=$2 tlbi0=$4 sync0=$8 local0=${12} lcmds0=${14}
 	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
 	cd_oracle "cd of smmu-btm's bind"
+	# The btm board's device on pcie.0 has 20-bit PASIDs: a 2-level table.
+	case "$ARG_board:$out" in
+	btm:*"cd-table: 2-level"* | broken:*"cd-table: linear"*) ;;
+	*) fail "the CD table is not the board's: $(echo "$out" | grep '^cd-table')" ;;
+	esac
 	pdt_control
 	[ "$ARG_board" = broken ] || pdt
 	# 1,000 binds in the full run, 400 by default.
@@ -260,10 +265,11 @@ t_moves_under_dma() {
 }
 
 # The btm board's second SMMU translates a PCIe expander (domain 0001)
-# whose test device sits behind a root port. Booted from a DT, Linux turns
+# whose test device sits behind a root port; the variants board has one
+# per broken SMMU (domains 0001 to 0007). Booted from a DT, Linux turns
 # ACS on only in ports enumerated after the first PCI driver's probe, and
-# the expander's host bridge probes before that: without ACS the port
-# refuses the device PASID. Removing the port and rescanning enumerates it
+# the first expander host bridge to probe does so before that: without
+# ACS the port refuses the device PASID. Removing the port and rescanning enumerates it
 # again, with ACS (a DT-boot quirk of the guest; firmware-described boards
 # do not have it).
 #
@@ -277,7 +283,7 @@ rescan_expander_ports() {
 	level=$(cut -f1 /proc/sys/kernel/printk)
 	echo "SMMUBTM-MARK rescan begin" >/dev/kmsg
 	echo 1 >/proc/sys/kernel/printk
-	for p in /sys/bus/pci/devices/0001:*; do
+	for p in /sys/bus/pci/devices/000[1-9]:*; do
 		[ -e "$p/class" ] && [ "$(cat "$p/class")" = 0x060400 ] || continue
 		echo 1 >"$p/remove"
 	done
@@ -414,9 +420,126 @@ t_notifier_vs_detach() {
 	esac
 }
 
+# The hunts by board (issue 29): the variants board (scripts/qemu-run) has
+# one test device behind each of several SMMUs, the first a good BTM one
+# and the others broken the way boards break (tests/qemu 0012: broadcasts
+# lost by kind, or late), one without BTM at all. smmubtm.variants names
+# them in PCI domain order. Each hunt runs alone on each device, under
+# smmu-btm with PTM cleared on every SMMU that has BTM: a pass is PASS, a
+# failure of the hunt's checks CAUGHT. Every hunt must pass on the good
+# SMMU and on the one without BTM (smmu-btm's stock path, with TLBIs),
+# and be caught on each variant named for it in hunt_targets(): those
+# that lose the broadcasts the kernel sends for that change. A hunt that
+# no broken board catches fails the run: it could not fail.
+HUNTS="mprotect-none mprotect-ro dontneed cow cow-reuse fork-wp mremap thp-split thp-collapse move-pages random"
+
+# The broken variants each hunt must be caught on, from the broadcasts an
+# arm64 kernel sends for its change (measured on 6.8 and 7.2 at EL2, where
+# a VHE host's broadcasts are for the EL2&0 regime: el2 loses them all).
+# defer4 delivers each broadcast four broadcasts late: a hunt whose change
+# sends one TLBI is caught, unless four others come before the device's
+# next access (fork-wp's and thp-split's are, at times). A hunt may pass
+# on a board that loses more than its target: cow-reuse's stale entry
+# there is a writable one to the page that stays the parent's, and cow's
+# second invalidation covers the first.
+hunt_targets() {
+	case "$1" in
+	# one page: one TLBI VA(L)E1IS
+	mprotect-none | mprotect-ro | dontneed | mremap | move-pages | random)
+		echo "va defer4 el2 all" ;;
+	# fork's TLBI ASIDE1IS, then the reuse's TLBI VAE1IS: the second.
+	# 7.x makes the reused page writable with a TLBI of the CPU's own
+	# TLB, which no SMMU sees: smmu-btm sends its own TLBI command for it
+	# (doc/invalidation-shim.md), and there is no broadcast to lose.
+	cow-reuse) case "$ARG_drvgen" in 7.*) ;; *) echo "va" ;; esac ;;
+	# fork's TLBI ASIDE1IS is the only invalidation of the page
+	fork-wp) echo "asid el2 all" ;;
+	# MADV_COLLAPSE flushes the PMD's pages with a range TLBI
+	thp-collapse) echo "range defer4 el2 all" ;;
+	# the split's range TLBI and the page's VALE1IS: either would do
+	thp-split) echo "el2 all" ;;
+	# fork's ASIDE1IS and the copy's VAE1IS: either would do
+	cow) echo "el2 all" ;;
+	esac
+}
+
+# The variant of the SMMU in front of misc device $1, from its PCI domain.
+pdt_variant() {
+	pci=$(basename "$(readlink "/sys/class/misc/$(basename "$1")/device")")
+	dom=$((0x${pci%%:*}))
+	echo "$ARG_variants" | cut -d, -f$((dom + 1))
+}
+
+t_hunt_table() {
+	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
+	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
+	cols= devs=
+	# In the order of smmubtm.variants (PCI domain order), good board first
+	for m in $(for f in /sys/class/misc/pasid-dma-test*; do
+		pci=$(basename "$(readlink "$f/device")")
+		echo "${pci%%:*} $f"
+	done | sort | cut -d' ' -f2); do
+		v=$(pdt_variant "$m")
+		[ -n "$v" ] || continue
+		cols="$cols $v" devs="$devs /dev/$(basename "$m")"
+		i=$(smmu_index "$(basename "$(readlink "$m/device/iommu")")")
+		state=$(status_value "smmu$i.btm_state")
+		case "$v" in
+		off) [ "$state" != active ] || fail "the SMMU without BTM ($m) has btm_state active" ;;
+		*) [ "$state" = active ] || fail "the $v SMMU ($m): btm_state '$state'" ;;
+		esac
+	done
+	set -- $cols
+	[ $# -ge 2 ] || { rmmod pasid_dma_test; rmmod smmu_btm; fail "the variants board has $# test devices: $cols"; return; }
+	show "hunt-table: $(printf '%-14s' hunt)$(for c in $cols; do printf '%-8s' "$c"; done)"
+	expect_faults begin hunt-table
+	for h in $HUNTS; do
+		row= caught=0 targets=" $(hunt_targets "$h") "
+		# At EL1 the kernel's broadcasts are for EL1&0: el2 loses none
+		[ "$ARG_el" = el2 ] || targets=$(echo "$targets" | sed 's/ el2 / /')
+		set -- $cols
+		for d in $devs; do
+			v=$1
+			shift
+			out=$(pdt-test -d "$d" -H "$h" -r 1 -s 300 2>&1)
+			echo "$out" | sed "s/^/pdt-test $v $h: /"
+			case "$out" in
+			*skipped*) r=skip ;;
+			*" passed, 0 failed") r=PASS ;;
+			*FAIL*) r=CAUGHT ;;
+			*) r=ERROR ;;
+			esac
+			row="$row$(printf '%-8s' "$r")"
+			case "$v:$r" in
+			btm:PASS | off:PASS | *:skip) ;;
+			btm:* | off:*) fail "$h on the $v SMMU: $r (a good board)" ;;
+			*:CAUGHT) caught=1 ;;
+			esac
+			case "$targets" in
+			*" $v "*)
+				[ "$r" = CAUGHT ] || [ "$r" = skip ] ||
+					fail "$h not caught on $v, which it targets: $r" ;;
+			esac
+		done
+		show "hunt-table: $(printf '%-14s' "$h")$row"
+		case "$row:$(hunt_targets "$h")" in
+		*skip*) ;;
+		*:) show "hunt-table: $h: no broken board here can fail it: its invalidation is a command smmu-btm sends (see hunt_targets)" ;;
+		*) [ "$caught" = 1 ] || fail "$h is caught on no broken board: it cannot fail" ;;
+		esac
+	done
+	expect_faults end hunt-table
+	rmmod pasid_dma_test
+	rmmod_settled smmu_btm || fail "rmmod smmu_btm failed"
+}
+
 run_pasid() {
 	[ "$ARG_board" != stock ] && [ "$ARG_sva" = 1 ] || return 0
 	[ ! -e /sys/bus/pci/devices/0001:40:00.0 ] || rescan_expander_ports
+	if [ "$ARG_board" = variants ]; then
+		run_test hunt-table t_hunt_table
+		return 0
+	fi
 	run_test pasid-dma-stock t_pasid_dma_stock
 	run_test report-pasid t_report_pasid
 	run_test pasid-dma-btm t_pasid_dma_btm
