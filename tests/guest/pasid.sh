@@ -473,7 +473,7 @@ pdt_variant() {
 t_hunt_table() {
 	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
 	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
-	cols= devs=
+	cols= devs= smmus=
 	# In the order of smmubtm.variants (PCI domain order), good board first
 	for m in $(for f in /sys/class/misc/pasid-dma-test*; do
 		pci=$(basename "$(readlink "$f/device")")
@@ -483,6 +483,7 @@ t_hunt_table() {
 		[ -n "$v" ] || continue
 		cols="$cols $v" devs="$devs /dev/$(basename "$m")"
 		i=$(smmu_index "$(basename "$(readlink "$m/device/iommu")")")
+		smmus="$smmus $v:$i"
 		state=$(status_value "smmu$i.btm_state")
 		case "$v" in
 		off) [ "$state" != active ] || fail "the SMMU without BTM ($m) has btm_state active" ;;
@@ -529,6 +530,28 @@ t_hunt_table() {
 		esac
 	done
 	expect_faults end hunt-table
+	# The mixed board: smmu-btm's provider and PTM switch only where BTM
+	# is, the driver's own path (TLBIs) on the SMMU without it.
+	for vi in $smmus; do
+		v=${vi%%:*} i=${vi#*:}
+		prov=$(status_value "smmu$i.provider") sw=$(status_value "smmu$i.ptm_switch")
+		set -- $(status_value "smmu$i.invalidations")
+		case "$v" in
+		off)
+			# No provider: the hunts bound through the driver's own SVA
+			# path, whose TLBIs smmu-btm does not count.
+			show "hunt-table: the SMMU without BTM (smmu$i): provider $prov; PTM switch $sw; the hunts passed on the driver's own SVA path"
+			[ "$prov" = "not installed" ] && [ "$sw" = none ] ||
+				fail "the SMMU without BTM got the provider ('$prov') or a PTM switch ('$sw')" ;;
+		btm)
+			show "hunt-table: the good SMMU (smmu$i): provider $prov; the hunts' invalidations seen $2, TLBIs $4, syncs $8, for local-only flushes ${14}"
+			case "$prov:$sw" in
+			installed*:none | "not installed:"*) fail "the good SMMU: provider '$prov', PTM switch '$sw'" ;;
+			esac
+			[ $(($4 + $8)) = "${14}" ] 2>/dev/null ||
+				fail "TLBIs or syncs on the BTM path beyond local-only flushes: $*" ;;
+		esac
+	done
 	rmmod pasid_dma_test
 	rmmod_settled smmu_btm || fail "rmmod smmu_btm failed"
 }
