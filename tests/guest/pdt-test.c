@@ -402,28 +402,63 @@ static void hunt_dontneed(void)
 	munmap(mem, page);
 }
 
+/*
+ * A child of fork that keeps its copy of the page at @mem (0x5a bytes)
+ * mapped until keeper_done() lets it go, then exits 0 only if the copy is
+ * unchanged at both ends. The write end of its pipe goes to @go_w.
+ */
+static pid_t keeper_fork(__u8 *mem, int *go_w)
+{
+	int go[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(go))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(mem[0] == 0x5a && mem[page - 1] == 0x5a ? 0 : 3);
+	}
+	close(go[0]);
+	if (pid < 0) {
+		close(go[1]);
+		return -1;
+	}
+	*go_w = go[1];
+	return pid;
+}
+
+/* Lets the keeper go: whether its copy of the page stayed as it was. */
+static int keeper_done(pid_t pid, int go_w)
+{
+	int st = 0;
+
+	close(go_w);
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 /* fork, then a write in the parent: copy-on-write gives it a new page. */
 static void hunt_cow(void)
 {
 	__u8 *mem = map(page);
 	struct pdt_op op;
-	int go[2];
+	int go_w;
 	pid_t pid;
-	char c;
 
-	if (warm(mem, page, 0x5a5a5a5a) || pipe(go)) {
+	if (warm(mem, page, 0x5a5a5a5a)) {
 		munmap(mem, page);
 		return;
 	}
-	pid = fork();
-	if (pid == 0) {
-		/* Keeps the old page mapped until the parent is done. */
-		close(go[1]);
-		if (read(go[0], &c, 1) < 0)
-			_exit(1);
-		_exit(mem[0] == 0x5a ? 0 : 3);
+	pid = keeper_fork(mem, &go_w);
+	if (pid < 0) {
+		CHECK(0, "fork + write: no child: %s", strerror(errno));
+		munmap(mem, page);
+		return;
 	}
-	close(go[0]);
 	memset(mem, 0x77, page);
 	if (!run(&op, PDT_OP_COMPARE, mem, page, 0, 0x77777777, 0)) {
 		CHECK(op.status == PDT_STATUS_DONE ||
@@ -434,15 +469,8 @@ static void hunt_cow(void)
 		       op.status == PDT_STATUS_DONE ? "read the new page" :
 						      seen(&op));
 	}
-	close(go[1]);
-	if (pid > 0) {
-		int st = 0;
-
-		waitpid(pid, &st, 0);
-		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		      "fork + write: the child saw its page change (status 0x%x)",
-		      st);
-	}
+	CHECK(keeper_done(pid, go_w),
+	      "fork + write: the child saw its page change");
 	munmap(mem, page);
 }
 
@@ -497,25 +525,17 @@ static void hunt_fork_wp(void)
 {
 	__u8 *mem = map(page);
 	struct pdt_op op;
-	int go[2], st = 0;
-	pid_t pid;
-	char c;
+	pid_t pid = -1;
+	int go_w;
 
 	if (run(&op, PDT_OP_FILL, mem, page, 0, 0x5a5a5a5a, 0) ||
-	    op.status != PDT_STATUS_DONE || pipe(go)) {
-		CHECK(0, "fork + device write: setup failed (status 0x%x)",
-		      op.status);
+	    op.status != PDT_STATUS_DONE ||
+	    (pid = keeper_fork(mem, &go_w)) < 0) {
+		CHECK(0, "fork + device write: setup failed (status 0x%x, child %d)",
+		      op.status, pid);
 		munmap(mem, page);
 		return;
 	}
-	pid = fork();
-	if (pid == 0) {
-		close(go[1]);
-		if (read(go[0], &c, 1) < 0)
-			_exit(1);
-		_exit(mem[0] == 0x5a && mem[page - 1] == 0x5a ? 0 : 3);
-	}
-	close(go[0]);
 	if (!run(&op, PDT_OP_FILL, mem, page, 0, 0x66666666, 0)) {
 		CHECK((op.status & PDT_STATUS_FAULT) && mem[0] == 0x5a,
 		      "fork + device write: the device wrote the shared page (status 0x%x, byte 0x%02x)",
@@ -523,13 +543,8 @@ static void hunt_fork_wp(void)
 		printf("hunt fork-wp: device write %s\n",
 		       mem[0] == 0x5a ? seen(&op) : "landed in the page the child shares");
 	}
-	close(go[1]);
-	if (pid > 0) {
-		waitpid(pid, &st, 0);
-		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		      "fork + device write: the child's page changed (status 0x%x)",
-		      st);
-	}
+	CHECK(keeper_done(pid, go_w),
+	      "fork + device write: the child's page changed");
 	munmap(mem, page);
 }
 
