@@ -88,6 +88,8 @@ static int passed, failed;
 static int fd;
 static long page;
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define CHECK(cond, ...)						\
 	do {								\
 		if (cond) {						\
@@ -528,11 +530,12 @@ static void hunt_fork_wp(void)
 	pid_t pid = -1;
 	int go_w;
 
-	if (run(&op, PDT_OP_FILL, mem, page, 0, 0x5a5a5a5a, 0) ||
-	    op.status != PDT_STATUS_DONE ||
-	    (pid = keeper_fork(mem, &go_w)) < 0) {
-		CHECK(0, "fork + device write: setup failed (status 0x%x, child %d)",
-		      op.status, pid);
+	if (!run(&op, PDT_OP_FILL, mem, page, 0, 0x5a5a5a5a, 0) &&
+	    op.status == PDT_STATUS_DONE)
+		pid = keeper_fork(mem, &go_w);
+	if (pid < 0) {
+		CHECK(0, "fork + device write: setup failed (status 0x%x)",
+		      op.status);
 		munmap(mem, page);
 		return;
 	}
@@ -1379,7 +1382,7 @@ static int one_hunt(const char *name, unsigned int seed, int steps)
 		hunt_random(seed ? seed : 1, steps);
 		return 0;
 	}
-	for (i = 0; i < sizeof(hunts) / sizeof(hunts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(hunts); i++) {
 		if (!strcmp(name, hunts[i].name)) {
 			hunts[i].fn();
 			return 0;

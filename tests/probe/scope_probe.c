@@ -31,6 +31,10 @@
 typedef uint64_t u64;
 typedef uint32_t u32;
 
+#define BIT(n)		(1u << (n))
+#define BIT_ULL(n)	(1ULL << (n))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* The virt board with highmem=off (hw/arm/virt.c's memory map) */
 #define UART_BASE	0x09000000UL
 #define SMMU_BASE	0x09050000UL
@@ -57,16 +61,16 @@ typedef uint32_t u32;
 
 /* SMMU registers (IHI 0070 6.3) */
 #define SMMU_IDR0		0x00
-#define SMMU_IDR0_S2P		(1u << 0)
-#define SMMU_IDR0_BTM		(1u << 5)
-#define SMMU_IDR0_HYP		(1u << 9)
+#define SMMU_IDR0_S2P		BIT(0)
+#define SMMU_IDR0_BTM		BIT(5)
+#define SMMU_IDR0_HYP		BIT(9)
 #define SMMU_CR0		0x20
 #define SMMU_CR0ACK		0x24
-#define SMMU_CR0_SMMUEN		(1u << 0)
-#define SMMU_CR0_CMDQEN		(1u << 3)
+#define SMMU_CR0_SMMUEN		BIT(0)
+#define SMMU_CR0_CMDQEN		BIT(3)
 #define SMMU_CR2		0x2c
-#define SMMU_CR2_E2H		(1u << 0)
-#define SMMU_CR2_PTM		(1u << 2)
+#define SMMU_CR2_E2H		BIT(0)
+#define SMMU_CR2_PTM		BIT(2)
 #define SMMU_STRTAB_BASE	0x80
 #define SMMU_STRTAB_BASE_CFG	0x88
 #define SMMU_CMDQ_BASE		0x90
@@ -92,24 +96,24 @@ typedef uint32_t u32;
 #define PDT_STATUS		0x2c
 #define PDT_MISMATCH		0x3c
 #define PDT_OP_COMPARE		4
-#define PDT_STATUS_DONE		(1u << 0)
-#define PDT_STATUS_FAULT	(1u << 1)
-#define PDT_STATUS_MISMATCH	(1u << 2)
+#define PDT_STATUS_DONE		BIT(0)
+#define PDT_STATUS_FAULT	BIT(1)
+#define PDT_STATUS_MISMATCH	BIT(2)
 
 /* VMSAv8-64 descriptors, 4 KiB granule */
 #define DESC_TABLE		3ULL
 #define DESC_PAGE		3ULL
-#define DESC_AF			(1ULL << 10)
+#define DESC_AF			BIT_ULL(10)
 #define DESC_SH_INNER		(3ULL << 8)
-#define DESC_S1_AP_RW_ANY	(1ULL << 6)
-#define DESC_S1_NG		(1ULL << 11)
+#define DESC_S1_AP_RW_ANY	BIT_ULL(6)
+#define DESC_S1_NG		BIT_ULL(11)
 #define DESC_S2_AP_RW		(3ULL << 6)
 #define DESC_S2_MEMATTR_WB	(0xfULL << 2)
 
 /* HCR_EL2 */
-#define HCR_RW			(1ULL << 31)
-#define HCR_TGE			(1ULL << 27)
-#define HCR_E2H			(1ULL << 34)
+#define HCR_RW			BIT_ULL(31)
+#define HCR_TGE			BIT_ULL(27)
+#define HCR_E2H			BIT_ULL(34)
 
 #define ASID			0x42
 
@@ -128,12 +132,19 @@ static inline void w64(u64 addr, u64 v)
 	*(volatile u64 *)addr = v;
 }
 
-#define dsb()	__asm__ volatile("dsb sy" : : : "memory")
-#define isb()	__asm__ volatile("isb" : : : "memory")
+static inline void dsb_sy(void)
+{
+	__asm__ volatile("dsb sy" : : : "memory");
+}
+
+static inline void isb_now(void)
+{
+	__asm__ volatile("isb" : : : "memory");
+}
 
 static void putc_uart(char c)
 {
-	while (r32(UART_BASE + 0x18) & (1u << 5))	/* FR.TXFF */
+	while (r32(UART_BASE + 0x18) & BIT(5))	/* FR.TXFF */
 		;
 	w32(UART_BASE, c);
 }
@@ -192,7 +203,7 @@ static void smmu_cmd(u64 dw0, u64 dw1)
 
 	w64(slot, dw0);
 	w64(slot + 8, dw1);
-	dsb();
+	dsb_sy();
 	cmdq_prod = (cmdq_prod + 1) & ((2u << CMDQ_LOG2) - 1);
 	w32(SMMU_BASE + SMMU_CMDQ_PROD, cmdq_prod);
 	while (((cons = r32(SMMU_BASE + SMMU_CMDQ_CONS)) &
@@ -243,7 +254,7 @@ static void write_tables(const struct setup *su, u64 page)
 	w64(S2_L2 + 128 * 8, S2_L3 | DESC_TABLE);
 	w64(su->world == S2_ONLY ? S2_L3 : S1_L3,
 	    su->world == S2_ONLY ? s2_leaf : s1_leaf);
-	dsb();
+	dsb_sy();
 }
 
 static void write_ste(const struct setup *su)
@@ -268,9 +279,9 @@ static void write_ste(const struct setup *su)
 	w64(ste + 8, dw1);
 	w64(ste + 16, dw2);
 	w64(ste + 24, dw3);
-	dsb();
+	dsb_sy();
 	w64(ste, dw0);
-	dsb();
+	dsb_sy();
 }
 
 static void write_cd(const struct setup *su)
@@ -287,9 +298,9 @@ static void write_cd(const struct setup *su)
 
 	zero(CDTAB, 64);
 	w64(CDTAB + 8, S1_L1);
-	dsb();
+	dsb_sy();
 	w64(CDTAB, dw0);
-	dsb();
+	dsb_sy();
 }
 
 /*
@@ -371,7 +382,7 @@ static void regime_el20(void)
 	u64 hcr = HCR_RW | HCR_E2H | HCR_TGE;
 
 	__asm__ volatile("msr hcr_el2, %0" : : "r"(hcr));
-	isb();
+	isb_now();
 }
 
 /* TLBIs of the EL1 forms name EL1&0 with VMID @vmid (a hypervisor's) */
@@ -381,13 +392,37 @@ static void regime_el10(u32 vmid)
 
 	__asm__ volatile("msr hcr_el2, %0" : : "r"(hcr));
 	__asm__ volatile("msr vttbr_el2, %0" : : "r"(vttbr));
-	isb();
+	isb_now();
 }
 
-#define TLBI_ARG	((u64)ASID << 48 | (IOVA >> 12))
-#define TLBI(op)	__asm__ volatile("tlbi " op "\n dsb ish\n isb" : : : "memory")
-#define TLBI_X(op, x)	__asm__ volatile("tlbi " op ", %0\n dsb ish\n isb" \
-					 : : "r"(x) : "memory")
+static inline void tlbi_alle1is(void)
+{
+	__asm__ volatile("tlbi alle1is\n dsb ish\n isb" : : : "memory");
+}
+
+static inline void tlbi_vmalle1is(void)
+{
+	__asm__ volatile("tlbi vmalle1is\n dsb ish\n isb" : : : "memory");
+}
+
+static inline void tlbi_vmalls12e1(void)
+{
+	__asm__ volatile("tlbi vmalls12e1\n dsb ish\n isb" : : : "memory");
+}
+
+static inline void tlbi_vmalls12e1is(void)
+{
+	__asm__ volatile("tlbi vmalls12e1is\n dsb ish\n isb" : : : "memory");
+}
+
+/* TLBI VAE1IS for the cases' ASID and address */
+static inline void tlbi_vae1is(void)
+{
+	u64 arg = (u64)ASID << 48 | (IOVA >> 12);
+
+	__asm__ volatile("tlbi vae1is, %0\n dsb ish\n isb"
+			 : : "r"(arg) : "memory");
+}
 
 static void op_nsnh_all(void)
 {
@@ -410,48 +445,48 @@ static void op_nh_va(void)
 
 static void op_alle1is(void)
 {
-	TLBI("alle1is");
+	tlbi_alle1is();
 }
 
 static void op_vmalls12e1_local(void)
 {
 	regime_el10(0);
-	TLBI("vmalls12e1");
+	tlbi_vmalls12e1();
 	regime_el20();
 }
 
 static void op_vmalls12e1is(void)
 {
 	regime_el10(0);
-	TLBI("vmalls12e1is");
+	tlbi_vmalls12e1is();
 	regime_el20();
 }
 
 static void op_vmalls12e1is_vmid7(void)
 {
 	regime_el10(7);
-	TLBI("vmalls12e1is");
+	tlbi_vmalls12e1is();
 	regime_el20();
 }
 
 static void op_vmalle1is_el10(void)
 {
 	regime_el10(0);
-	TLBI("vmalle1is");
+	tlbi_vmalle1is();
 	regime_el20();
 }
 
 static void op_vmalle1is_vmid7(void)
 {
 	regime_el10(7);
-	TLBI("vmalle1is");
+	tlbi_vmalle1is();
 	regime_el20();
 }
 
 static void op_vmalle1is_vmid3(void)
 {
 	regime_el10(3);
-	TLBI("vmalle1is");
+	tlbi_vmalle1is();
 	regime_el20();
 }
 
@@ -464,18 +499,18 @@ static void op_vmalle1is_smmu_off(void)
 
 static void op_vae1is_el20(void)
 {
-	TLBI_X("vae1is", TLBI_ARG);
+	tlbi_vae1is();
 }
 
 static void op_vmalle1is_el20(void)
 {
-	TLBI("vmalle1is");
+	tlbi_vmalle1is();
 }
 
 static void op_vae1is_el10(void)
 {
 	regime_el10(0);
-	TLBI_X("vae1is", TLBI_ARG);
+	tlbi_vae1is();
 	regime_el20();
 }
 
@@ -673,7 +708,7 @@ int probe_main(void)
 	smmu_init();
 	regime_el20();
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct probe_case *c = &cases[i];
 		char first, cached, after;
 
