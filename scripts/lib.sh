@@ -38,8 +38,8 @@ note() {
 #   only the SVA tests, on 6.8 and 7.2 at EL2 and 7.2's broken board (6.8's
 #   in the full run). /sva runs only the SVA tests. The variants board (one
 #   SMMU per way a board loses broadcasts) runs the table of hunts on 6.8
-#   and 7.2 at EL2; the full run adds 6.6 and 6.14 at EL2 and 6.8 at EL1. /integrity and
-#   /confidentiality boot the 7.2 kit under that lockdown, its modules
+#   and 7.2 at EL2; the full run adds 6.6 and 6.14 at EL2 and 6.8 at EL1.
+#   /integrity and /confidentiality boot the 7.2 kit under that lockdown, its modules
 #   signed with its own key (scripts/kbuild-gen). A generation with no
 #   run in make check (the 64K debug kernel) is built only by the full
 #   run's matrix.

@@ -269,9 +269,9 @@ t_moves_under_dma() {
 # per broken SMMU (domains 0001 to 0007). Booted from a DT, Linux turns
 # ACS on only in ports enumerated after the first PCI driver's probe, and
 # the first expander host bridge to probe does so before that: without
-# ACS the port refuses the device PASID. Removing the port and rescanning enumerates it
-# again, with ACS (a DT-boot quirk of the guest; firmware-described boards
-# do not have it).
+# ACS the port refuses the device PASID. Removing the port and rescanning
+# enumerates it again, with ACS (a DT-boot quirk of the guest;
+# firmware-described boards do not have it).
 #
 # The serial console takes only emergencies meanwhile, and the kernel's
 # messages of that window are copied to it afterwards (so that the log scan
@@ -427,7 +427,7 @@ t_notifier_vs_detach() {
 # them in PCI domain order. Each hunt runs alone on each device, under
 # smmu-btm with PTM cleared on every SMMU that has BTM: a pass is PASS, a
 # failure of the hunt's checks CAUGHT. Every hunt must pass on the good
-# SMMU and on the one without BTM (smmu-btm's stock path, with TLBIs),
+# SMMU and on the one without BTM (the driver's own SVA path, with TLBIs),
 # and be caught on each variant named for it in hunt_targets(): those
 # that lose the broadcasts the kernel sends for that change. A hunt that
 # no broken board catches fails the run: it could not fail.
@@ -504,10 +504,12 @@ t_hunt_table() {
 			shift
 			out=$(pdt-test -d "$d" -H "$h" -r 1 -s 300 2>&1)
 			echo "$out" | sed "s/^/pdt-test $v $h: /"
+			# CAUGHT only when the hunt ran to its verdict ("hunt NAME:")
+			# and failed it: a failed setup is an ERROR, not a catch.
 			case "$out" in
 			*skipped*) r=skip ;;
 			*" passed, 0 failed") r=PASS ;;
-			*FAIL*) r=CAUGHT ;;
+			*"FAIL "*"hunt $h:"* | *"hunt $h:"*"FAIL "*) r=CAUGHT ;;
 			*) r=ERROR ;;
 			esac
 			row="$row$(printf '%-8s' "$r")"
