@@ -443,6 +443,12 @@ static void op_nh_va(void)
 	smmu_sync();
 }
 
+/* The same command with no CMD_SYNC after it */
+static void op_nh_va_no_sync(void)
+{
+	smmu_cmd(CMD_TLBI_NH_VA | (u64)ASID << 48, IOVA);
+}
+
 static void op_alle1is(void)
 {
 	tlbi_alle1is();
@@ -635,6 +641,13 @@ static const struct probe_case cases[] = {
 		.op = op_nh_va,
 		.want = 'B',
 		.rule = "control: CMD_TLBI_NH_VA drops the NS-EL1 entry",
+	},
+	{
+		.name = "nh-va-no-sync/ns-el1",
+		.setup = { .world = NS_EL1 },
+		.op = op_nh_va_no_sync,
+		.want = 'A',
+		.rule = "a TLBI command completes only at a CMD_SYNC (4.7.3)",
 	},
 	{
 		.name = "vmalle1is/s2-only",
