@@ -381,17 +381,30 @@ static inline struct iommu_domain *btm_sva_domain(struct iommu_sva *handle)
 /*
  * Tests only: what a device driver must do before an SVA bind, and undo:
  * enable IOMMU_DEV_FEAT_SVA where the kernel has the call (6.x), nothing
- * where binding needs no such step (7.x).
+ * where binding needs no such step (7.x). On 6.x a master that resolves
+ * its faults through the IOMMU (a stall master, as Kunpeng's accelerators
+ * are, or one with PRI) also needs IOMMU_DEV_FEAT_IOPF first; for any
+ * other the driver refuses IOPF (-EINVAL), which is no error here. 7.x
+ * enables IOPF itself when it attaches the domain.
  */
 #ifdef HAVE_IOMMU_DEV_FEAT_SVA
 static inline int btm_dev_sva_enable(struct device *dev)
 {
-	return iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA);
+	bool iopf = !iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_IOPF);
+	int ret = iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA);
+
+	if (ret && iopf)
+		iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_IOPF);
+	return ret;
 }
 
 static inline int btm_dev_sva_disable(struct device *dev)
 {
-	return iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_SVA);
+	int ret = iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_SVA);
+
+	/* -EINVAL where IOPF was never enabled */
+	iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_IOPF);
+	return ret;
 }
 #else
 static inline int btm_dev_sva_enable(struct device *dev)

@@ -297,6 +297,8 @@ rescan_expander_ports() {
 pdt_by_smmu() {
 	for m in /sys/class/misc/pasid-dma-test*; do
 		[ -e "$m/device/iommu" ] || continue
+		# The stall master has its own test (t_stall_masters)
+		[ "$(cat "$m/device/vendor")" != 0x19e5 ] || continue
 		echo "$(basename "$(readlink "$m/device/iommu")") /dev/$(basename "$m")"
 	done | sort
 }
@@ -561,6 +563,75 @@ t_hunt_table() {
 	rmmod_settled smmu_btm || fail "rmmod smmu_btm failed"
 }
 
+# The btm board's stall master (issue 30): the test device with the
+# identity of a Kunpeng 920 accelerator (19e5:a250, revision 0x21), which
+# the kernel's quirk_huawei_pcie_sva makes dma-can-stall, behind an SMMU
+# with the stall model (tests/qemu 0017).
+pdt_stall_dev() {
+	for m in /sys/class/misc/pasid-dma-test*; do
+		[ "$(cat "$m/device/vendor")" = 0x19e5 ] && echo "/dev/$(basename "$m")"
+	done
+}
+
+# pdt-test -S on the stall master, its lines shown; STALL_OUT is its output.
+stall_run() { # WHOSE-CD [pdt-test options]
+	who=$1
+	shift
+	expect_faults begin stall-masters
+	STALL_OUT=$(pdt_run -S "$@" -d "$STALL_DEV")
+	expect_faults end stall-masters
+	echo "$STALL_OUT" | sed "s/^/pdt-test -S, $who: /"
+	echo "$STALL_OUT" | grep -E '^stall|^mutation|^FAIL|^killed|passed, [0-9]+ failed$' |
+		while read -r line; do
+			show "stall-masters, $who: $line"
+		done
+}
+
+# Faulting accesses of the stall master are held by the SMMU, resolved by
+# the kernel's I/O page fault handler and resumed (CMD_RESUME), the device
+# going on with the right data: first through the driver's own SVA CD,
+# then through smmu-btm's (PTM cleared), whose CD must say CD.S = 1 for
+# this master (6.10 on: smmu-btm writes it; before, the driver's writer).
+# The mutation: the same checks with CD.S cleared in smmu-btm's CD (pdt-
+# test -Z) must fail, each access aborted without a stall.
+t_stall_masters() {
+	insmod /pasid_dma_test.ko || { fail "the PASID DMA test driver did not load"; return; }
+	STALL_DEV=$(pdt_stall_dev)
+	if [ -z "$STALL_DEV" ]; then
+		rmmod pasid_dma_test
+		fail "no test device with the HiSilicon identity"
+		return
+	fi
+	dmesg | grep -q "/dev/$(basename "$STALL_DEV"), .*dma-can-stall" ||
+		fail "the kernel did not make $STALL_DEV dma-can-stall"
+	stall_run "the driver's CD"
+	rmmod pasid_dma_test
+	case "$STALL_OUT" in
+	*" passed, 0 failed") ;;
+	*) fail "the stall master on the driver's CD: $(echo "$STALL_OUT" | tail -n 1)" ;;
+	esac
+	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
+	insmod /pasid_dma_test.ko debug_btm=1 || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
+	i=$(smmu_index "$(basename "$(readlink "/sys/class/misc/$(basename "$STALL_DEV")/device/iommu")")")
+	stall_run "smmu-btm's CD"
+	live=$(status_value "smmu$i.sva_domains")
+	ok=$STALL_OUT
+	stall_run "smmu-btm's CD without CD.S (the mutation)" -Z
+	rmmod pasid_dma_test
+	rmmod_settled smmu_btm || fail "rmmod smmu_btm failed"
+	show "stall-masters: the stall master's SMMU smmu$i, SVA domains: $live"
+	case "$ok" in
+	*" passed, 0 failed") ;;
+	*) fail "the stall master on smmu-btm's CD: $(echo "$ok" | tail -n 1)" ;;
+	esac
+	# CAUGHT only when the checks ran and failed for want of a stall
+	case "$STALL_OUT" in
+	*"mutation: CD.S cleared"*"never stalled"*)
+		show "stall-masters: the mutation (CD.S 0) CAUGHT: $(echo "$STALL_OUT" | tail -n 1)" ;;
+	*) fail "the mutation (CD.S 0 in smmu-btm's CD) was not caught: $(echo "$STALL_OUT" | tail -n 1)" ;;
+	esac
+}
+
 run_pasid() {
 	[ "$ARG_board" != stock ] && [ "$ARG_sva" = 1 ] || return 0
 	[ ! -e /sys/bus/pci/devices/0001:40:00.0 ] || rescan_expander_ports
@@ -573,6 +644,7 @@ run_pasid() {
 	run_test pasid-dma-btm t_pasid_dma_btm
 	[ "$ARG_board" = btm ] || return 0
 	run_test two-smmus t_two_smmus
+	run_test stall-masters t_stall_masters
 	run_test moves-under-dma t_moves_under_dma
 	case "$ARG_drvgen" in
 	*-s1cfg | *-master-cd) run_test notifier-vs-detach t_notifier_vs_detach ;;

@@ -10,6 +10,7 @@
  *   pdt-test -2 DEV2 [-w WAITFILE] [-d DEV]     one process, two devices
  *   pdt-test -A ARMFILE -R REMOVEFILE [-d DEV]  unbind and remove racing
  *                                               the notifier (see below)
+ *   pdt-test -S [-Z] [-d DEV]                   a stall master's faults
  *
  * The data-path tests bind the process (open), then have the device read,
  * write, fill and compare its memory through the PASID, byte-exact, across
@@ -54,6 +55,19 @@
  * that its next reader is held; then the process unbinds and writes "1"
  * to REMOVEFILE (the device's sysfs "remove"). The module gives the
  * verdict.
+ *
+ * The stall checks (-S) are for a device the SMMU driver made a stall
+ * master (dma-can-stall), behind an SMMU with the stall model: an access
+ * that faults is held by the SMMU, the kernel's I/O page fault handler
+ * resolves the fault and resumes it, and the device goes on. Each check
+ * needs the device to have stalled at least once (its STALLS count): a
+ * page never touched (the device's writes land), a shared file page whose
+ * mapping was dropped (the device reads the file's data), a page write-
+ * protected by fork (the device's write lands in the parent's copy); and
+ * a page made read-only, which the handler cannot resolve: the access
+ * must stall, then abort. A CD without CD.S turns each into an abort
+ * without a stall: the checks fail, as they must. -Z (debug_btm=1, root)
+ * makes that mutation first: CD.S cleared in the bind's CD.
  *
  * The broadcast check (module parameter debug_btm=1, root) clears
  * SMMU_CR2.PTM (unless -n), has the device read one page twice, issues a
@@ -1286,6 +1300,179 @@ static int write_file(const char *path, const char *what)
  * may hold anything by then, so that both a clean read and a mismatch are
  * stale: only a fault is right.
  */
+/* An anonymous mapping the CPU never touched: no page behind it yet */
+static void *map_untouched(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
+	return p;
+}
+
+/* Every byte of @p is the pattern's stream */
+static int holds_pattern(const __u8 *p, size_t len, __u32 pattern)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != pattern_byte(pattern, i))
+			return 0;
+	return 1;
+}
+
+static void stall_untouched(void)
+{
+	int failed0 = failed;
+	size_t len = 4 * page;
+	__u8 *mem = map_untouched(len);
+	struct pdt_op op;
+
+	if (run(&op, PDT_OP_FILL, mem, len, 0, 0x5aa5c33c, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == PDT_STATUS_DONE && op.done_bytes == len,
+	      "untouched: status 0x%x done %u of %zu, stalls %u", op.status,
+	      op.done_bytes, len, op.stalls);
+	CHECK(op.stalls >= 1, "untouched: the device never stalled");
+	CHECK(holds_pattern(mem, len, 0x5aa5c33c),
+	      "untouched: the device's writes are not in memory");
+	if (failed == failed0)
+		printf("stall untouched: the device wrote %zu bytes into pages the CPU never touched; its accesses were held, %u retries, until the kernel resolved them\n",
+		       len, op.stalls);
+	munmap(mem, len);
+}
+
+static void stall_dropped_file(void)
+{
+	int failed0 = failed;
+	size_t len = 4 * page;
+	int mfd = memfd_create("pdt-stall", MFD_CLOEXEC);
+	struct pdt_op op;
+	__u8 *mem;
+	size_t i;
+
+	if (mfd < 0 || ftruncate(mfd, len)) {
+		printf("memfd: %s\n", strerror(errno));
+		failed++;
+		return;
+	}
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	if (mem == MAP_FAILED) {
+		printf("mmap memfd: %s\n", strerror(errno));
+		failed++;
+		close(mfd);
+		return;
+	}
+	for (i = 0; i < len; i++)
+		mem[i] = pattern_byte(0x1e2d3c4b, i);
+	/* The mapping goes; the data stays in the file */
+	madvise(mem, len, MADV_DONTNEED);
+	if (run(&op, PDT_OP_COMPARE, mem, len, 0, 0x1e2d3c4b, 0)) {
+		failed++;
+	} else {
+		CHECK(op.status == PDT_STATUS_DONE && op.done_bytes == len,
+		      "dropped file: status 0x%x done %u of %zu, stalls %u",
+		      op.status, op.done_bytes, len, op.stalls);
+		CHECK(op.stalls >= 1, "dropped file: the device never stalled");
+		if (failed == failed0)
+			printf("stall dropped-file: the device read the file's %zu bytes through dropped mappings; held, %u retries, until resolved\n",
+			       len, op.stalls);
+	}
+	munmap(mem, len);
+	close(mfd);
+}
+
+static void stall_fork_wp(void)
+{
+	int failed0 = failed;
+	__u8 *mem = map(page);
+	int go[2], child;
+	struct pdt_op op;
+	char c = 0;
+
+	if (pipe(go)) {
+		failed++;
+		return;
+	}
+	child = fork();
+	if (!child) {
+		/* Hold the parent's page write-protected until it is done */
+		close(go[1]);
+		if (read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(mem[0] == 0x5a ? 0 : 3);
+	}
+	close(go[0]);
+	if (run(&op, PDT_OP_FILL, mem, page, 0, 0x77665544, 0)) {
+		failed++;
+	} else {
+		CHECK(op.status == PDT_STATUS_DONE && op.done_bytes == page,
+		      "fork-wp: status 0x%x done %u, stalls %u", op.status,
+		      op.done_bytes, op.stalls);
+		CHECK(op.stalls >= 1, "fork-wp: the device never stalled");
+		CHECK(holds_pattern(mem, page, 0x77665544),
+		      "fork-wp: the device's write is not in the parent's page");
+		if (failed == failed0)
+			printf("stall fork-wp: the device wrote the parent's write-protected page once the kernel had copied it; held, %u retries\n",
+			       op.stalls);
+	}
+	if (write(go[1], &c, 1) != 1)
+		perror("pipe");
+	close(go[1]);
+	if (child > 0) {
+		int st = 0;
+
+		waitpid(child, &st, 0);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "fork-wp: the child's copy changed (status 0x%x)", st);
+	}
+	munmap(mem, page);
+}
+
+static void stall_read_only(void)
+{
+	int failed0 = failed;
+	__u8 *mem = map(page);
+	struct pdt_op op;
+
+	mprotect(mem, page, PROT_READ);
+	if (run(&op, PDT_OP_FILL, mem, page, 0, 0x11223344, 0)) {
+		failed++;
+		return;
+	}
+	CHECK(op.status == (PDT_STATUS_DONE | PDT_STATUS_FAULT) &&
+	      op.done_bytes == 0,
+	      "read-only: status 0x%x done %u, stalls %u", op.status,
+	      op.done_bytes, op.stalls);
+	CHECK(op.stalls >= 1, "read-only: the device never stalled");
+	CHECK(mem[0] == 0x5a, "read-only: the page changed");
+	if (failed == failed0)
+		printf("stall read-only: the device's write was held (retried %u times), the kernel could not resolve it, and it aborted\n",
+		       op.stalls);
+	munmap(mem, page);
+}
+
+static void stall_checks(int no_stall)
+{
+	if (no_stall) {
+		if (ioctl(fd, PDT_IOC_CD_NO_STALL)) {
+			printf("PDT_IOC_CD_NO_STALL: %s\n", strerror(errno));
+			failed++;
+			return;
+		}
+		printf("mutation: CD.S cleared in the bind's CD\n");
+	}
+	stall_untouched();
+	stall_dropped_file();
+	stall_fork_wp();
+	stall_read_only();
+}
+
 static void read_only_control(void)
 {
 	__u8 *mem = map(2 * page);
@@ -1398,11 +1585,11 @@ int main(int argc, char **argv)
 	const char *dev2 = NULL, *wait = NULL, *arm = NULL, *remove = NULL;
 	const char *hunt = NULL;
 	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
-	int only_control = 0;
+	int only_control = 0, stall = 0, no_stall = 0;
 	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "2:A:bc:d:H:kl:m:nR:r:s:w:x")) != -1) {
+	while ((c = getopt(argc, argv, "2:A:bc:d:H:kl:m:nR:r:Ss:w:xZ")) != -1) {
 		switch (c) {
 		case '2':
 			dev2 = optarg;
@@ -1431,6 +1618,12 @@ int main(int argc, char **argv)
 		case 'k':
 			only_control = 1;
 			break;
+		case 'S':
+			stall = 1;
+			break;
+		case 'Z':
+			no_stall = 1;
+			break;
 		case 'n':
 			keep_ptm = 1;
 			break;
@@ -1451,7 +1644,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-b [-n] | -c CDFILE | -k | -H HUNT [-r SEED -s N] | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
+				"usage: %s [-b [-n] | -c CDFILE | -k | -S [-Z] | -H HUNT [-r SEED -s N] | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1488,6 +1681,8 @@ int main(int argc, char **argv)
 		cd_check(cdfile);
 	} else if (only_control) {
 		read_only_control();
+	} else if (stall) {
+		stall_checks(no_stall);
 	} else if (dev2) {
 		if (two_devices(dev, dev2, wait))
 			failed++;

@@ -35,6 +35,7 @@
 #include <linux/pci.h>
 #include <linux/pci-ats.h>
 #include <linux/platform_device.h>
+#include <linux/property.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -64,6 +65,15 @@
 #define PDT_REG_FAULT_ADDR_HI	0x34
 #define PDT_REG_DONE_BYTES	0x38
 #define PDT_REG_MISMATCH	0x3c
+#define PDT_REG_STALLS		0x44
+
+/*
+ * The same device with a HiSilicon accelerator's identity (19e5:a250, the
+ * ZIP engine of Kunpeng 920, revision 0x21): Linux's quirk_huawei_pcie_sva
+ * marks it dma-can-stall, so the SMMU driver makes it a stall master.
+ */
+#define PDT_HISI_VENDOR_ID	0x19e5
+#define PDT_HISI_ZIP_ID		0xa250
 
 #define PDT_ID_VALUE		0x414d4450	/* "PDMA" */
 #define PDT_PASID_VALID		BIT(31)
@@ -90,6 +100,7 @@
 #define SMMU_CD_L1_L2PTR	GENMASK_ULL(51, 12)
 #define SMMU_STE_L1_SPAN	GENMASK_ULL(4, 0)
 #define SMMU_ENTRY_BYTES	64	/* an STE or a CD */
+#define SMMU_CD0_S		BIT_ULL(44)	/* stall on faults */
 
 static bool debug_btm;
 module_param(debug_btm, bool, 0444);
@@ -204,6 +215,7 @@ static int pdt_run(struct pdt_file *pf, struct pdt_op *op)
 		op->fault_addr = readl(r + PDT_REG_FAULT_ADDR) |
 				 (u64)readl(r + PDT_REG_FAULT_ADDR_HI) << 32;
 		op->mismatch = readl(r + PDT_REG_MISMATCH);
+		op->stalls = readl(r + PDT_REG_STALLS);
 	}
 	mutex_unlock(&pdt->lock);
 	return err;
@@ -353,7 +365,8 @@ static int pdt_leaf_entry(phys_addr_t l1, u32 index, unsigned int split,
  * IOMMU driver's own structures is read, so the CD is checked as the
  * hardware uses it.
  */
-static int pdt_dbg_cd(struct pdt_file *pf, struct pdt_cd *out)
+static int pdt_dbg_cd(struct pdt_file *pf, struct pdt_cd *out,
+		      phys_addr_t *cd_at)
 {
 	struct device *dev = &pf->pdt->pdev->dev;
 	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
@@ -402,7 +415,29 @@ static int pdt_dbg_cd(struct pdt_file *pf, struct pdt_cd *out)
 	} else {
 		at += (u64)out->pasid * SMMU_ENTRY_BYTES;
 	}
+	*cd_at = at;
 	return pdt_read_table(at, out->cd, ARRAY_SIZE(out->cd));
+}
+
+/* Debug: clear CD.S of @pf's CD in memory, behind the SMMU driver. */
+static int pdt_dbg_cd_no_stall(struct pdt_file *pf)
+{
+	struct pdt_cd cd = {};
+	phys_addr_t at;
+	__le64 *p;
+	int err;
+
+	err = pdt_dbg_cd(pf, &cd, &at);
+	if (err)
+		return err;
+	p = memremap(at, sizeof(*p), MEMREMAP_WB);
+	if (!p)
+		return -EFAULT;
+	WRITE_ONCE(*p, cpu_to_le64(cd.cd[0] & ~SMMU_CD0_S));
+	memunmap(p);
+	/* The SMMU reads CDs through the coherent path (IDR0.COHACC) */
+	wmb();
+	return 0;
 }
 
 static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -414,6 +449,7 @@ static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct pdt_cd cd = {};
 	struct pdt_tlbi tlbi;
 	struct pdt_op op;
+	phys_addr_t at;
 	u32 ptm;
 	int err;
 
@@ -461,10 +497,14 @@ static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PDT_IOC_CD:
 		if (!capable(CAP_SYS_ADMIN))
 			return -EPERM;
-		err = pdt_dbg_cd(pf, &cd);
+		err = pdt_dbg_cd(pf, &cd, &at);
 		if (err)
 			return err;
 		return copy_to_user(uarg, &cd, sizeof(cd)) ? -EFAULT : 0;
+	case PDT_IOC_CD_NO_STALL:
+		if (!debug_btm || !capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		return pdt_dbg_cd_no_stall(pf);
 	default:
 		return -ENOTTY;
 	}
@@ -635,9 +675,11 @@ static int pdt_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_ida;
 
-	dev_info(&pdev->dev, "/dev/%s, PASID %s, SVA feature %s\n", pdt->name,
-		 pdt_pasid_on(pdev) ? "on" : "off",
-		 pdt->sva_feature ? "on" : "not needed or refused");
+	dev_info(&pdev->dev, "/dev/%s, PASID %s, SVA feature %s, %s\n",
+		 pdt->name, pdt_pasid_on(pdev) ? "on" : "off",
+		 pdt->sva_feature ? "on" : "not needed or refused",
+		 device_property_read_bool(&pdev->dev, "dma-can-stall") ?
+		 "dma-can-stall" : "no stalls");
 	return 0;
 
 err_ida:
@@ -675,6 +717,7 @@ static void pdt_remove(struct pci_dev *pdev)
 
 static const struct pci_device_id pdt_ids[] = {
 	{ PCI_DEVICE(PDT_VENDOR_ID, PDT_DEVICE_ID) },
+	{ PCI_DEVICE(PDT_HISI_VENDOR_ID, PDT_HISI_ZIP_ID) },
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, pdt_ids);

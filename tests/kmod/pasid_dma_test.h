@@ -45,7 +45,8 @@
  * @fault_addr: out: address of the fault or of the first mismatching byte
  * @mismatch: out: [7:0] the byte found, [15:8] the byte expected
  * @pasid: out: the PASID used (0 with PDT_FLAG_NO_PASID)
- * @reserved: zero
+ * @stalls: out: retries of accesses the SMMU held (its stall model): the
+ *	    kernel resolved a fault while the access waited
  */
 struct pdt_op {
 	__u64 addr;
@@ -59,7 +60,7 @@ struct pdt_op {
 	__u32 mismatch;
 	__u64 fault_addr;
 	__u32 pasid;
-	__u32 reserved;
+	__u32 stalls;
 };
 
 /**
@@ -141,5 +142,15 @@ struct pdt_cd {
  * IOMMU driver's structures. Root only; reads only.
  */
 #define PDT_IOC_CD		_IOR(PDT_IOC_MAGIC, 5, struct pdt_cd)
+
+/*
+ * Debug (debug_btm=1, root): the stall checks' mutation. Clear CD.S in the
+ * CD of this file's PASID, found as PDT_IOC_CD finds it, with no CFGI: the
+ * SMMU sees it at its next fetch of that CD, which on the project's QEMU
+ * (no configuration prefetch) is the device's first access with the PASID
+ * after the bind's own CFGI_CD. A CD written without CD.S, as a stall
+ * master's must not be.
+ */
+#define PDT_IOC_CD_NO_STALL	_IO(PDT_IOC_MAGIC, 6)
 
 #endif /* PASID_DMA_TEST_H */
