@@ -297,8 +297,9 @@ rescan_expander_ports() {
 pdt_by_smmu() {
 	for m in /sys/class/misc/pasid-dma-test*; do
 		[ -e "$m/device/iommu" ] || continue
-		# The stall master has its own test (t_stall_masters)
+		# The stall and ATS masters have their own tests
 		[ "$(cat "$m/device/vendor")" != 0x19e5 ] || continue
+		[ "$(cat "$m/device/device")" != 0x00f1 ] || continue
 		echo "$(basename "$(readlink "$m/device/iommu")") /dev/$(basename "$m")"
 	done | sort
 }
@@ -638,6 +639,78 @@ t_stall_masters() {
 	esac
 }
 
+# The btm board's ATS masters (issue 30): the test device with an ATC
+# (1b36:00f1), one behind the second SMMU and one behind a third that
+# ignores CMD_ATC_INV (tests/qemu 0022), in PCI domains 1 and 2.
+ATS_HUNTS="mprotect-none dontneed cow thp-split move-pages random"
+
+# Every hunt through the device's ATC under smmu-btm, PTM cleared: each
+# passes on the good SMMU, where the shim's ATC invalidations (and no
+# TLBI) keep the ATC right, and is caught on the SMMU that drops them,
+# whose own TLB the broadcasts keep right: the stale read is the ATC's.
+t_ats_masters() {
+	# Linux reads the DT's ats-supported from 6.10 on; before, only
+	# ACPI's IORT lets a function use ATS, and this board has a DT.
+	case "$ARG_drvgen" in
+	6.2-6.6-* | 6.7-6.8-*)
+		show "ats-masters: not run: before 6.10 Linux takes ATS support from ACPI's IORT only, and this board is described by a DT (the driver leaves ATS off)"
+		return ;;
+	esac
+	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
+	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
+	good= ctl=
+	for m in /sys/class/misc/pasid-dma-test*; do
+		[ "$(cat "$m/device/device")" = 0x00f1 ] || continue
+		pci=$(basename "$(readlink "$m/device")")
+		dmesg | grep -q "/dev/$(basename "$m"), PASID on, ATS on" ||
+			fail "ATS is not on for $pci"
+		case "$pci" in
+		0001:*) good=/dev/$(basename "$m") gi=$(smmu_index "$(basename "$(readlink "$m/device/iommu")")") ;;
+		0002:*) ctl=/dev/$(basename "$m") ;;
+		esac
+	done
+	if [ -z "$good" ] || [ -z "$ctl" ]; then
+		rmmod pasid_dma_test
+		rmmod smmu_btm
+		fail "not one ATS test device behind each of the two SMMUs: '$good' '$ctl'"
+		return
+	fi
+	set -- $(status_value "smmu$gi.invalidations")
+	seen0=$2 tlbi0=$4 atc0=$6 sync0=$8 lcmds0=${14}
+	expect_faults begin ats-masters
+	for h in $ATS_HUNTS; do
+		for d in "$good" "$ctl"; do
+			out=$(pdt-test -d "$d" -H "$h" -r 1 -s 300 2>&1)
+			echo "$out" | sed "s#^#pdt-test $d $h: #"
+			# No THP of a size the hunt can use (64K pages): skipped
+			case "$out" in
+			*skipped*) r=skip ;;
+			*" passed, 0 failed") r=PASS ;;
+			*"FAIL "*"hunt $h:"* | *"hunt $h:"*"FAIL "*) r=CAUGHT ;;
+			*) r=ERROR ;;
+			esac
+			atc=$(echo "$out" | grep '^atc:')
+			if [ "$d" = "$good" ]; then
+				[ "$r" = PASS ] || [ "$r" = skip ] || fail "ATS hunt $h on the good SMMU: $r"
+				gr=$r gatc=$atc
+			else
+				[ "$r" = CAUGHT ] || [ "$r" = skip ] ||
+					fail "ATS hunt $h: the skip-ATC control not caught: $r"
+				show "ats-masters: $(printf '%-14s' "$h") good SMMU $gr, skip-ATC SMMU $r; good ${gatc#atc: }"
+			fi
+		done
+	done
+	expect_faults end ats-masters
+	set -- $(status_value "smmu$gi.invalidations")
+	seen=$(($2 - seen0)) tlbi=$(($4 - tlbi0)) atc=$(($6 - atc0)) sync=$(($8 - sync0)) lcmds=$((${14} - lcmds0))
+	rmmod pasid_dma_test
+	rmmod_settled smmu_btm || fail "rmmod smmu_btm failed"
+	show "ats-masters: the good SMMU (smmu$gi): invalidations seen $seen, ATC invalidations $atc, TLBIs $tlbi, syncs $sync, commands for local-only flushes $lcmds"
+	[ "$atc" -gt 0 ] 2>/dev/null || fail "no ATC invalidation sent for the ATS master"
+	# Under BTM no TLBI, but for the local-only flushes 7.x makes
+	[ "$tlbi" -le "$lcmds" ] 2>/dev/null || fail "TLBIs on the BTM path beyond local-only flushes: $tlbi"
+}
+
 run_pasid() {
 	[ "$ARG_board" != stock ] && [ "$ARG_sva" = 1 ] || return 0
 	[ ! -e /sys/bus/pci/devices/0001:40:00.0 ] || rescan_expander_ports
@@ -651,6 +724,7 @@ run_pasid() {
 	[ "$ARG_board" = btm ] || return 0
 	run_test two-smmus t_two_smmus
 	run_test stall-masters t_stall_masters
+	run_test ats-masters t_ats_masters
 	run_test moves-under-dma t_moves_under_dma
 	case "$ARG_drvgen" in
 	*-s1cfg | *-master-cd) run_test notifier-vs-detach t_notifier_vs_detach ;;

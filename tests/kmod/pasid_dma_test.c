@@ -66,6 +66,12 @@
 #define PDT_REG_DONE_BYTES	0x38
 #define PDT_REG_MISMATCH	0x3c
 #define PDT_REG_STALLS		0x44
+#define PDT_REG_ATC_HITS	0x48
+#define PDT_REG_ATC_MISSES	0x4c
+#define PDT_REG_ATC_INVALS	0x50
+
+/* The same device with an ATS capability and an ATC (QEMU's ats=on) */
+#define PDT_ATS_DEVICE_ID	0x00f1
 
 /*
  * The same device with a HiSilicon accelerator's identity (19e5:a250, the
@@ -108,6 +114,15 @@ MODULE_PARM_DESC(debug_btm,
 		 "Allow the test-only ioctls PDT_IOC_TLBI and PDT_IOC_SET_PTM");
 
 static DEFINE_IDA(pdt_ida);
+
+static bool pdt_ats_on(struct pci_dev *pdev)
+{
+#ifdef CONFIG_PCI_ATS
+	return pdev->ats_enabled;
+#else
+	return false;
+#endif
+}
 
 struct pdt_dev {
 	struct pci_dev *pdev;
@@ -461,6 +476,10 @@ static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		domain = btm_sva_domain(pf->handle);
 		info.domain_pgsizes = domain ? lower_32_bits(domain->pgsize_bitmap) :
 					       PDT_PGSIZES_UNKNOWN;
+		info.ats = pdt_ats_on(pf->pdt->pdev);
+		info.atc_hits = readl(pf->pdt->regs + PDT_REG_ATC_HITS);
+		info.atc_misses = readl(pf->pdt->regs + PDT_REG_ATC_MISSES);
+		info.atc_invals = readl(pf->pdt->regs + PDT_REG_ATC_INVALS);
 		return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 	case PDT_IOC_RUN:
 		if (copy_from_user(&op, uarg, sizeof(op)))
@@ -675,8 +694,9 @@ static int pdt_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_ida;
 
-	dev_info(&pdev->dev, "/dev/%s, PASID %s, SVA feature %s, %s\n",
+	dev_info(&pdev->dev, "/dev/%s, PASID %s, ATS %s, SVA feature %s, %s\n",
 		 pdt->name, pdt_pasid_on(pdev) ? "on" : "off",
+		 pdt_ats_on(pdev) ? "on" : "off",
 		 pdt->sva_feature ? "on" : "not needed or refused",
 		 device_property_read_bool(&pdev->dev, "dma-can-stall") ?
 		 "dma-can-stall" : "no stalls");
@@ -717,6 +737,7 @@ static void pdt_remove(struct pci_dev *pdev)
 
 static const struct pci_device_id pdt_ids[] = {
 	{ PCI_DEVICE(PDT_VENDOR_ID, PDT_DEVICE_ID) },
+	{ PCI_DEVICE(PDT_VENDOR_ID, PDT_ATS_DEVICE_ID) },
 	{ PCI_DEVICE(PDT_HISI_VENDOR_ID, PDT_HISI_ZIP_ID) },
 	{ }
 };

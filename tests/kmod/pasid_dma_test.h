@@ -72,12 +72,21 @@ struct pdt_op {
  *	(iommu_domain.pgsize_bitmap), which the driver's range TLBIs take
  *	their granule from; PDT_PGSIZES_UNKNOWN where the kernel's bind
  *	handle does not give the domain (6.1)
+ * @ats: 1 when ATS is enabled on the function (the device then translates
+ *	 through its ATC)
+ * @atc_hits: accesses the device's ATC translated, since its reset
+ * @atc_misses: ATS Translation Requests the device sent
+ * @atc_invals: ATC entries the IOMMU invalidated
  */
 struct pdt_info {
 	__u32 pasid;
 	__u32 asid;
 	__u32 buf_size;
 	__u32 domain_pgsizes;
+	__u32 ats;
+	__u32 atc_hits;
+	__u32 atc_misses;
+	__u32 atc_invals;
 };
 
 #define PDT_PGSIZES_UNKNOWN	0xffffffffu
