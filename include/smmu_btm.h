@@ -134,6 +134,11 @@ struct btm_state {
 	struct btm_cpu_facts cpu;
 };
 
+/* A client of an arm-smmu-v3 SMMU, for btm_walk_clients(). */
+typedef int (*btm_client_fn)(struct device *dev, struct iommu_device *iommu,
+			     void *data);
+
+int btm_walk_clients(btm_client_fn fn, void *data);
 int smmu_btm_discover(struct list_head *smmus);
 void smmu_btm_forget(struct list_head *smmus);
 

@@ -27,6 +27,12 @@
 struct discovery {
 	struct list_head *smmus;
 	unsigned int count;
+};
+
+/* A walk of btm_walk_clients(). */
+struct client_walk {
+	btm_client_fn fn;
+	void *data;
 	/* iommu groups already visited, by group id, each holding a ref */
 	struct xarray groups;
 };
@@ -73,16 +79,12 @@ static struct btm_smmu *smmu_add(struct discovery *disc,
 	return smmu;
 }
 
-/* Called by iommu_group_for_each_dev() with the group's mutex held. */
-static int note_client(struct device *dev, void *data)
+/* A client of @iommu, seen by btm_walk_clients(). */
+static int note_client(struct device *dev, struct iommu_device *iommu,
+		       void *data)
 {
 	struct discovery *disc = data;
-	struct iommu_device *iommu;
 	struct btm_smmu *smmu;
-
-	iommu = dev->iommu ? dev->iommu->iommu_dev : NULL;
-	if (!iommu || !iommu->dev || !is_smmu_v3(iommu->dev->parent))
-		return 0;
 
 	smmu = smmu_lookup(disc, iommu);
 	if (!smmu)
@@ -93,23 +95,68 @@ static int note_client(struct device *dev, void *data)
 	return 0;
 }
 
+/* Called by iommu_group_for_each_dev() with the group's mutex held. */
+static int visit_member(struct device *dev, void *data)
+{
+	struct client_walk *walk = data;
+	struct iommu_device *iommu;
+
+	iommu = dev->iommu ? dev->iommu->iommu_dev : NULL;
+	if (!iommu || !iommu->dev || !is_smmu_v3(iommu->dev->parent))
+		return 0;
+	return walk->fn(dev, iommu, walk->data);
+}
+
 static int visit_device(struct device *dev, void *data)
 {
-	struct discovery *disc = data;
+	struct client_walk *walk = data;
 	struct iommu_group *group;
 	int ret;
 
 	group = iommu_group_get(dev);
 	if (!group)
 		return 0;
-	ret = xa_insert(&disc->groups, iommu_group_id(group), group,
+	ret = xa_insert(&walk->groups, iommu_group_id(group), group,
 			GFP_KERNEL);
 	if (ret) {
 		iommu_group_put(group);
 		return ret == -EBUSY ? 0 : ret;
 	}
 	/* The reference is dropped once the whole walk is done. */
-	return iommu_group_for_each_dev(group, disc, note_client);
+	return iommu_group_for_each_dev(group, walk, visit_member);
+}
+
+/**
+ * btm_walk_clients() - call a function for each client of an arm-smmu-v3
+ * @fn: called with a client device, the iommu_device of its SMMU and
+ *	@data, under the mutex of the device's iommu group: the device's
+ *	dev->iommu and what the driver sets at attach (a PCI device's ATS)
+ *	hold still meanwhile; a non-zero return ends the walk
+ * @data: passed to @fn
+ *
+ * Walks the PCI and platform buses, visiting each iommu group once, and
+ * calls @fn for every member that an arm-smmu-v3 SMMU translates for.
+ *
+ * Context: process; takes each iommu group's mutex in turn, none of which
+ * the caller may hold.
+ * Return: 0, the first non-zero return of @fn, or a negative errno.
+ */
+int btm_walk_clients(btm_client_fn fn, void *data)
+{
+	struct client_walk walk = { .fn = fn, .data = data };
+	struct iommu_group *group;
+	unsigned long id;
+	int ret;
+
+	xa_init(&walk.groups);
+	ret = bus_for_each_dev(&pci_bus_type, NULL, &walk, visit_device);
+	if (!ret)
+		ret = bus_for_each_dev(&platform_bus_type, NULL, &walk,
+				       visit_device);
+	xa_for_each(&walk.groups, id, group)
+		iommu_group_put(group);
+	xa_destroy(&walk.groups);
+	return ret;
 }
 
 static int smmu_read_regs(struct btm_smmu *smmu)
@@ -159,8 +206,8 @@ static int base_order(void *priv, const struct list_head *a,
  * smmu_btm_discover() - find every arm-smmu-v3 instance with client devices
  * @smmus: empty list, filled with one struct btm_smmu per instance
  *
- * Walks the PCI and platform buses, visiting each iommu group once, and
- * collects the distinct arm-smmu-v3 iommu_devices behind the members. An
+ * Collects the distinct arm-smmu-v3 iommu_devices behind the clients that
+ * btm_walk_clients() finds on the PCI and platform buses. An
  * SMMU that translates for no device the core has probed is not found: the
  * iommu core offers no other route to it that the module may take. The
  * list is in order of register base, numbered so.
@@ -171,20 +218,10 @@ static int base_order(void *priv, const struct list_head *a,
 int smmu_btm_discover(struct list_head *smmus)
 {
 	struct discovery disc = { .smmus = smmus };
-	struct iommu_group *group;
 	struct btm_smmu *smmu;
-	unsigned long id;
 	int ret;
 
-	xa_init(&disc.groups);
-	ret = bus_for_each_dev(&pci_bus_type, NULL, &disc, visit_device);
-	if (!ret)
-		ret = bus_for_each_dev(&platform_bus_type, NULL, &disc,
-				       visit_device);
-	xa_for_each(&disc.groups, id, group)
-		iommu_group_put(group);
-	xa_destroy(&disc.groups);
-
+	ret = btm_walk_clients(note_client, &disc);
 	list_for_each_entry(smmu, smmus, node) {
 		if (ret)
 			break;

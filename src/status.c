@@ -9,13 +9,18 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/iommu.h>
+#include <linux/pci.h>
+#include <linux/pci-ats.h>
+#include <linux/property.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string_helpers.h>
 #include <linux/utsname.h>
 
 #include "btm_enable.h"
 #include "domain_move.h"
 #include "smmu_btm.h"
+#include "smmu_masters.h"
 
 static struct dentry *status_dir;
 
@@ -106,8 +111,105 @@ static void show_provider(struct seq_file *m, struct btm_smmu *smmu)
 		   i, c.flushes, c.flush_cmds);
 }
 
+/* The stall and ATS masters of every SMMU, read when the file is read. */
+struct masters_walk {
+	const struct btm_state *state;
+	struct smmu_masters *masters;	/* one per SMMU, by its index */
+};
+
+/*
+ * A client of @iommu, under its iommu group's mutex: whether the driver
+ * made it a stall master, and whether it has ATS on, or could.
+ */
+static int note_master(struct device *dev, struct iommu_device *iommu,
+		       void *data)
+{
+	struct masters_walk *w = data;
+	struct iommu_fwspec *fwspec;
+	struct smmu_masters *sm;
+	struct btm_smmu *smmu;
+	struct pci_dev *pdev;
+	bool rc_ats;
+
+	list_for_each_entry(smmu, &w->state->smmus, node)
+		if (smmu->iommu == iommu)
+			break;
+	/* An SMMU whose first client came after the load has no smmuN. */
+	if (list_entry_is_head(smmu, &w->state->smmus, node))
+		return 0;
+	sm = &w->masters[smmu->index];
+	/*
+	 * The driver's own verdict (arm_smmu_master.stall_enabled) is private;
+	 * its rule takes only the property and the stall model, both public.
+	 */
+	if (smmu_master_stalls(smmu->feat.stall_model,
+			       device_property_read_bool(dev, "dma-can-stall")))
+		master_list_add(&sm->stall, dev_name(dev));
+	if (!dev_is_pci(dev))
+		return 0;
+	pdev = to_pci_dev(dev);
+	/* The driver enables ATS at attach, under the mutex held here. */
+	if (pdev->ats_enabled)
+		master_list_add(&sm->ats, dev_name(dev));
+	fwspec = dev_iommu_fwspec_get(dev);
+	rc_ats = fwspec && (fwspec->flags & IOMMU_FWSPEC_PCI_RC_ATS);
+	if (smmu_master_ats_capable(&smmu->feat, rc_ats,
+				    pci_ats_supported(pdev)))
+		master_list_add(&sm->ats_capable, dev_name(dev));
+	return 0;
+}
+
+/*
+ * One struct smmu_masters per SMMU of @state (@n of them), or an ERR_PTR.
+ * Read live rather than at load: ATS comes and goes with the domain a
+ * device is attached to, and devices are hot-plugged.
+ */
+static struct smmu_masters *read_masters(const struct btm_state *state,
+					 unsigned int n)
+{
+	struct masters_walk w = { .state = state };
+	int ret;
+
+	w.masters = kcalloc(n, sizeof(*w.masters), GFP_KERNEL);
+	if (!w.masters)
+		return ERR_PTR(-ENOMEM);
+	ret = btm_walk_clients(note_master, &w);
+	if (ret) {
+		kfree(w.masters);
+		return ERR_PTR(ret);
+	}
+	return w.masters;
+}
+
+static void show_master_list(struct seq_file *m, unsigned int i,
+			     const char *key, const struct master_list *l)
+{
+	if (l->count)
+		seq_printf(m, "smmu%u.%s: %u (%s)\n", i, key, l->count, l->text);
+	else
+		seq_printf(m, "smmu%u.%s: 0\n", i, key);
+}
+
+static void show_masters(struct seq_file *m, unsigned int i,
+			 const struct smmu_masters *masters)
+{
+	if (IS_ERR(masters)) {
+		seq_printf(m, "smmu%u.stall_masters: not read (%ld)\n", i,
+			   PTR_ERR(masters));
+		seq_printf(m, "smmu%u.ats_masters: not read (%ld)\n", i,
+			   PTR_ERR(masters));
+		seq_printf(m, "smmu%u.ats_capable: not read (%ld)\n", i,
+			   PTR_ERR(masters));
+		return;
+	}
+	show_master_list(m, i, "stall_masters", &masters[i].stall);
+	show_master_list(m, i, "ats_masters", &masters[i].ats);
+	show_master_list(m, i, "ats_capable", &masters[i].ats_capable);
+}
+
 static void show_smmu(struct seq_file *m, struct btm_smmu *smmu,
-		      const struct btm_state *state)
+		      const struct btm_state *state,
+		      const struct smmu_masters *masters)
 {
 	const struct smmu_features *f = &smmu->feat;
 	const struct smmu_id_regs *r = &smmu->regs;
@@ -118,6 +220,7 @@ static void show_smmu(struct seq_file *m, struct btm_smmu *smmu,
 	seq_printf(m, "smmu%u.device: %s\n", i, dev_name(smmu->hwdev));
 	seq_printf(m, "smmu%u.base: %pa\n", i, &smmu->base);
 	seq_printf(m, "smmu%u.clients: %u\n", i, smmu->clients);
+	show_masters(m, i, masters);
 	seq_printf(m, "smmu%u.arch: SMMUv%u.%u\n", i, f->arch_major,
 		   f->arch_minor);
 	seq_printf(m, "smmu%u.iidr: implementer=0x%03x product=0x%03x variant=%u revision=%u\n",
@@ -190,6 +293,7 @@ static int status_show(struct seq_file *m, void *unused)
 	const struct btm_state *state = m->private;
 	const struct btm_cpu_facts *cpu = &state->cpu;
 	const struct btm_binding *b = &state->binding;
+	struct smmu_masters *masters;
 	unsigned int n = 0, asids;
 	struct btm_smmu *smmu;
 	u16 lowest, highest;
@@ -221,8 +325,11 @@ static int status_show(struct seq_file *m, void *unused)
 			   asids, lowest, highest);
 	seq_printf(m, "smmus: %u\n", n);
 	show_move_hooks(m);
+	masters = read_masters(state, n);
 	list_for_each_entry(smmu, &state->smmus, node)
-		show_smmu(m, smmu, state);
+		show_smmu(m, smmu, state, masters);
+	if (!IS_ERR(masters))
+		kfree(masters);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);

@@ -63,11 +63,12 @@ fail() {
 # last reference on its module goes only after the notifier's SRCU grace
 # period, which ends shortly after the bound process exits; busybox rmmod
 # does not wait (O_NONBLOCK). A reference that never goes still fails.
+# Its counter has a name of its own: a caller's $i survives it.
 rmmod_settled() {
-	i=0
+	rmmod_tries=0
 	until rmmod "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 50 ] || { rmmod "$1"; return; }
+		rmmod_tries=$((rmmod_tries + 1))
+		[ $rmmod_tries -lt 50 ] || { rmmod "$1"; return; }
 		sleep 0.1
 	done
 }

@@ -594,7 +594,8 @@ stall_run() { # WHOSE-CD [pdt-test options]
 # then through smmu-btm's (PTM cleared), whose CD must say CD.S = 1 for
 # this master (6.10 on: smmu-btm writes it; before, the driver's writer).
 # The mutation: the same checks with CD.S cleared in smmu-btm's CD (pdt-
-# test -Z) must fail, each access aborted without a stall.
+# test -Z) must fail, each access aborted without a stall. The status
+# file lists the master under its SMMU's stall_masters.
 t_stall_masters() {
 	insmod /pasid_dma_test.ko || { fail "the PASID DMA test driver did not load"; return; }
 	STALL_DEV=$(pdt_stall_dev)
@@ -620,6 +621,17 @@ t_stall_masters() {
 	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
 	insmod /pasid_dma_test.ko debug_btm=1 || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
 	i=$(smmu_index "$(basename "$(readlink "/sys/class/misc/$(basename "$STALL_DEV")/device/iommu")")")
+	# The status names it under its SMMU's stall masters, and only there:
+	# no other device of the board is dma-can-stall.
+	name=$(basename "$(readlink -f "/sys/class/misc/$(basename "$STALL_DEV")/device")")
+	for j in $(seq 0 $(($(status_value smmus) - 1))); do
+		masters=$(status_value "smmu$j.stall_masters")
+		show "stall-masters: smmu$j.stall_masters: $masters"
+		want=0
+		[ "$j" != "$i" ] || want="1 ($name)"
+		[ "$masters" = "$want" ] ||
+			fail "smmu$j.stall_masters is '$masters', expected '$want'"
+	done
 	stall_run "smmu-btm's CD"
 	live=$(status_value "smmu$i.sva_domains")
 	ok=$STALL_OUT

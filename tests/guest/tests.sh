@@ -73,6 +73,15 @@ t_status_file() {
 	SMMUv3.[0-9]*) ;;
 	*) fail "smmu0.arch '$(status_value smmu0.arch)'" ;;
 	esac
+	# Each SMMU's masters: a count, and the names of the first few
+	for i in $(seq 0 $(($(status_value smmus) - 1))); do
+		for k in stall_masters ats_masters ats_capable; do
+			case "$(status_value "smmu$i.$k")" in
+			0 | [1-9]*" ("*")") ;;
+			*) fail "smmu$i.$k '$(status_value "smmu$i.$k")'" ;;
+			esac
+		done
+	done
 }
 
 # The decision this board and kernel must get: QEMU's own SMMU has no BTM;
