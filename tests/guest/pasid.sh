@@ -687,6 +687,15 @@ t_ats_masters() {
 		fail "not one ATS test device behind each of the two SMMUs: '$good' '$ctl'"
 		return
 	fi
+	# The status names each ATS master under its SMMU, and only there
+	for m in "$good" "$ctl"; do
+		name=$(basename "$(readlink -f "/sys/class/misc/$(basename "$m")/device")")
+		j=$(smmu_index "$(basename "$(readlink "/sys/class/misc/$(basename "$m")/device/iommu")")")
+		masters=$(status_value "smmu$j.ats_masters")
+		show "ats-masters: smmu$j.ats_masters: $masters"
+		[ "$masters" = "1 ($name)" ] ||
+			fail "smmu$j.ats_masters is '$masters', expected '1 ($name)'"
+	done
 	set -- $(status_value "smmu$gi.invalidations")
 	seen0=$2 tlbi0=$4 atc0=$6 sync0=$8 lcmds0=${14}
 	expect_faults begin ats-masters
