@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # smmu-btm: the front door. `make` builds the module against the running
-# kernel or KDIR=; the other targets drive the tests (see README.md).
+# kernel or KDIR=; the other targets drive the tests (see doc/testing.md).
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 SCRIPTS := $(CURDIR)/scripts
