@@ -83,17 +83,24 @@ t_pasid_dma_stock() {
 	dmesg | grep -q 'event 0x10 received' || fail "no SMMU translation fault was logged for the munmap"
 }
 
+# pdt-test in a window of expected faults named WHAT, its output logged
+# and the lines that match LINES shown, each after PREFIX; PDT_OUT is it.
+pdt_shown() { # WHAT PREFIX LINES pdt-test-options...
+	what=$1 prefix=$2 lines=$3
+	shift 3
+	expect_faults begin "$what"
+	PDT_OUT=$(pdt_run "$@")
+	expect_faults end "$what"
+	echo "$PDT_OUT" | sed "s/^/$prefix: /"
+	echo "$PDT_OUT" | grep -E "$lines" | while read -r line; do
+		show "$prefix: $line"
+	done
+}
+
 # pdt-test -k, the read-only control (see pdt-test.c), its lines shown.
 pdt_control() {
-	expect_faults begin pdt-control
-	out=$(pdt_run -k)
-	expect_faults end pdt-control
-	echo "$out" | sed 's/^/pdt-test -k: /'
-	echo "$out" | grep -E '^control|^FAIL|^killed|passed, [0-9]+ failed$' |
-		while read -r line; do
-			show "pdt-test -k: $line"
-		done
-	PDT_CONTROL=$out
+	pdt_shown pdt-control "pdt-test -k" '^control|^FAIL|^killed|passed, [0-9]+ failed$' -k
+	PDT_CONTROL=$PDT_OUT
 }
 
 # pdt-test -c: the bind's CD, read as the SMMU fetches it; the first call
@@ -578,14 +585,9 @@ pdt_stall_dev() {
 stall_run() { # WHOSE-CD [pdt-test options]
 	who=$1
 	shift
-	expect_faults begin stall-masters
-	STALL_OUT=$(pdt_run -S "$@" -d "$STALL_DEV")
-	expect_faults end stall-masters
-	echo "$STALL_OUT" | sed "s/^/pdt-test -S, $who: /"
-	echo "$STALL_OUT" | grep -E '^stall|^mutation|^FAIL|^killed|passed, [0-9]+ failed$' |
-		while read -r line; do
-			show "stall-masters, $who: $line"
-		done
+	pdt_shown stall-masters "stall-masters, $who" \
+		'^stall|^mutation|^FAIL|^killed|passed, [0-9]+ failed$' -S "$@" -d "$STALL_DEV"
+	STALL_OUT=$PDT_OUT
 }
 
 # Faulting accesses of the stall master are held by the SMMU, resolved by
@@ -661,11 +663,12 @@ ATS_HUNTS="mprotect-none dontneed cow thp-split move-pages random"
 # TLBI) keep the ATC right, and is caught on the SMMU that drops them,
 # whose own TLB the broadcasts keep right: the stale read is the ATC's.
 t_ats_masters() {
-	# Linux reads the DT's ats-supported from 6.10 on; before, only
-	# ACPI's IORT lets a function use ATS, and this board has a DT.
-	case "$ARG_drvgen" in
-	6.2-6.6-* | 6.7-6.8-*)
-		show "ats-masters: not run: before 6.10 Linux takes ATS support from ACPI's IORT only, and this board is described by a DT (the driver leaves ATS off)"
+	# Linux reads the DT's ats-supported from 6.11 on ("iommu/of: Support
+	# ats-supported device-tree property"); before, only ACPI's IORT lets
+	# a function use ATS, and this board has a DT.
+	case "$(uname -r)" in
+	[1-5].* | 6.[0-9].* | 6.10.*)
+		show "ats-masters: not run: before 6.11 Linux takes ATS support from ACPI's IORT only, and this board is described by a DT (the driver leaves ATS off)"
 		return ;;
 	esac
 	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
