@@ -665,12 +665,15 @@ ATS_HUNTS="mprotect-none dontneed cow thp-split move-pages random"
 t_ats_masters() {
 	# Linux reads the DT's ats-supported from 6.11 on ("iommu/of: Support
 	# ats-supported device-tree property"); before, only ACPI's IORT lets
-	# a function use ATS, and this board has a DT.
+	# a function use ATS (the board's /acpi run gives those kernels one).
 	case "$(uname -r)" in
 	[1-5].* | 6.[0-9].* | 6.10.*)
-		show "ats-masters: not run: before 6.11 Linux takes ATS support from ACPI's IORT only, and this board is described by a DT (the driver leaves ATS off)"
-		return ;;
+		if [ ! -e /sys/firmware/acpi/tables/IORT ]; then
+			show "ats-masters: not run here: before 6.11 Linux takes ATS support from ACPI's IORT only, and this board is described by a DT (the driver leaves ATS off); the /acpi run has it"
+			return
+		fi ;;
 	esac
+	[ ! -e /sys/firmware/acpi/tables/IORT ] || show "ats-masters: the board is described by ACPI (an IORT)"
 	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
 	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
 	good= ctl=
@@ -679,9 +682,10 @@ t_ats_masters() {
 		pci=$(basename "$(readlink "$m/device")")
 		dmesg | grep -q "/dev/$(basename "$m"), PASID on, ATS on" ||
 			fail "ATS is not on for $pci"
+		# By bus: a DT gives each expander a PCI domain, ACPI does not
 		case "$pci" in
-		0001:*) good=/dev/$(basename "$m") gi=$(smmu_index "$(basename "$(readlink "$m/device/iommu")")") ;;
-		0002:*) ctl=/dev/$(basename "$m") ;;
+		*:4?:*) good=/dev/$(basename "$m") gi=$(smmu_index "$(basename "$(readlink "$m/device/iommu")")") ;;
+		*:6?:*) ctl=/dev/$(basename "$m") ;;
 		esac
 	done
 	if [ -z "$good" ] || [ -z "$ctl" ]; then
