@@ -1000,7 +1000,7 @@ static int bind_loop(const char *dev, int n, const char *move)
 		}
 		close(fd);
 	}
-	printf("%d binds, each with a byte-exact device compare; %d made with the disk's domain on this process's ASID\n",
+	printf("%d binds, each with a byte-exact device compare; %d made with the test module's DMA domain on this process's ASID\n",
 	       n, mine);
 	return 0;
 }
@@ -1473,6 +1473,47 @@ static void stall_checks(int no_stall)
 	stall_read_only();
 }
 
+/*
+ * -D STOPFILE: DMA API round trips through the function's own DMA domain
+ * (PDT_IOC_DMA_CHECK), 32 at a time, until STOPFILE exists; the moves-
+ * under-ATS test moves that domain's ASID meanwhile. Every round must show
+ * the device the page the CPU filled for it.
+ */
+static void dma_check_until(const char *stop)
+{
+	unsigned int rounds = 0, bad = 0, first = 0, status = 0, reused = 0;
+	struct pdt_info before = {}, after = {};
+	struct pdt_dma_check dc;
+	int err = 0;
+
+	ioctl(fd, PDT_IOC_INFO, &before);
+	while (access(stop, F_OK)) {
+		dc = (struct pdt_dma_check){ .rounds = 32 };
+		if (ioctl(fd, PDT_IOC_DMA_CHECK, &dc)) {
+			err = errno;
+			break;
+		}
+		if (dc.bad && !bad) {
+			first = rounds + dc.first_bad;
+			status = dc.status;
+		}
+		rounds += dc.rounds;
+		bad += dc.bad;
+		reused += dc.reused;
+	}
+	CHECK(!err, "PDT_IOC_DMA_CHECK: %s", strerror(err));
+	CHECK(rounds, "no round ran");
+	CHECK(!bad, "%u of %u rounds: the device did not see the page mapped for it (first: round %u, status 0x%x)",
+	      bad, rounds, first, status);
+	printf("dma-check: %u rounds through the DMA domain, %u bad; %u on the IOVA the round before unmapped\n",
+	       rounds, bad, reused);
+	if (!ioctl(fd, PDT_IOC_INFO, &after) && after.ats)
+		printf("dma-check: meanwhile the ATC translated %u accesses, sent %u translation requests, had %u entries invalidated\n",
+		       after.atc_hits - before.atc_hits,
+		       after.atc_misses - before.atc_misses,
+		       after.atc_invals - before.atc_invals);
+}
+
 static void read_only_control(void)
 {
 	__u8 *mem = map(2 * page);
@@ -1583,13 +1624,13 @@ int main(int argc, char **argv)
 {
 	const char *dev = "/dev/pasid-dma-test0", *move = NULL, *cdfile = NULL;
 	const char *dev2 = NULL, *wait = NULL, *arm = NULL, *remove = NULL;
-	const char *hunt = NULL;
+	const char *hunt = NULL, *dma_stop = NULL;
 	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
 	int only_control = 0, stall = 0, no_stall = 0;
 	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "2:A:bc:d:H:kl:m:nR:r:Ss:w:xZ")) != -1) {
+	while ((c = getopt(argc, argv, "2:A:bc:D:d:H:kl:m:nR:r:Ss:w:xZ")) != -1) {
 		switch (c) {
 		case '2':
 			dev2 = optarg;
@@ -1614,6 +1655,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			dev = optarg;
+			break;
+		case 'D':
+			dma_stop = optarg;
 			break;
 		case 'k':
 			only_control = 1;
@@ -1644,7 +1688,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-b [-n] | -c CDFILE | -k | -S [-Z] | -H HUNT [-r SEED -s N] | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | [-x] [-r SEED [-s N]]] [-d DEV]\n",
+				"usage: %s [-b [-n] | -c CDFILE | -k | -S [-Z] | -H HUNT [-r SEED -s N] | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | -D STOPFILE | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1673,6 +1717,8 @@ int main(int argc, char **argv)
 	if (hunt) {
 		if (one_hunt(hunt, seed, steps))
 			failed++;
+	} else if (dma_stop) {
+		dma_check_until(dma_stop);
 	} else if (arm && remove) {
 		race_detach(arm, remove);
 	} else if (btm) {

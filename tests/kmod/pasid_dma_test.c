@@ -23,6 +23,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/bits.h>
+#include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/io.h>
@@ -39,6 +40,7 @@
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/barrier.h>
 #include <asm/mmu.h>
@@ -193,25 +195,12 @@ static int pdt_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int pdt_run(struct pdt_file *pf, struct pdt_op *op)
+/* Run @op on the device with PASID @op->pasid (0: none) and wait for it. */
+static int pdt_exec(struct pdt_dev *pdt, struct pdt_op *op)
 {
-	struct pdt_dev *pdt = pf->pdt;
 	void __iomem *r = pdt->regs;
-	bool bounded = op->op == PDT_OP_READ || op->op == PDT_OP_WRITE;
 	u32 status;
 	int err;
-
-	if (op->op < PDT_OP_READ || op->op > PDT_OP_COMPARE || !op->len ||
-	    (op->flags & ~PDT_FLAG_NO_PASID))
-		return -EINVAL;
-	if (bounded && (op->len > PDT_BUF_SIZE ||
-			op->buf_off > PDT_BUF_SIZE - op->len))
-		return -EINVAL;
-	/* The PASID belongs to the address space that opened the file */
-	if (current->mm != pf->mm)
-		return -EPERM;
-
-	op->pasid = op->flags & PDT_FLAG_NO_PASID ? 0 : pf->pasid;
 
 	mutex_lock(&pdt->lock);
 	writel(op->pasid ? PDT_PASID_VALID | op->pasid : 0, r + PDT_REG_PASID);
@@ -233,6 +222,77 @@ static int pdt_run(struct pdt_file *pf, struct pdt_op *op)
 		op->stalls = readl(r + PDT_REG_STALLS);
 	}
 	mutex_unlock(&pdt->lock);
+	return err;
+}
+
+static int pdt_run(struct pdt_file *pf, struct pdt_op *op)
+{
+	bool bounded = op->op == PDT_OP_READ || op->op == PDT_OP_WRITE;
+
+	if (op->op < PDT_OP_READ || op->op > PDT_OP_COMPARE || !op->len ||
+	    (op->flags & ~PDT_FLAG_NO_PASID))
+		return -EINVAL;
+	if (bounded && (op->len > PDT_BUF_SIZE ||
+			op->buf_off > PDT_BUF_SIZE - op->len))
+		return -EINVAL;
+	/* The PASID belongs to the address space that opened the file */
+	if (current->mm != pf->mm)
+		return -EPERM;
+
+	op->pasid = op->flags & PDT_FLAG_NO_PASID ? 0 : pf->pasid;
+	return pdt_exec(pf->pdt, op);
+}
+
+/*
+ * The rounds of struct pdt_dma_check. The pattern changes every round and
+ * each page is freed only after the next one is mapped, so that the page
+ * behind a reused IOVA always differs from the one before it. Mapped both
+ * ways: the project's SMMU answers a Translation Request for a read-only
+ * page with no access at all (the test device asks for write too), and the
+ * ATC would then never hold the mapping.
+ */
+static int pdt_dma_check(struct pdt_dev *pdt, struct pdt_dma_check *dc)
+{
+	struct device *dev = &pdt->pdev->dev;
+	struct page *page, *prev = NULL;
+	dma_addr_t iova, last = DMA_MAPPING_ERROR;
+	struct pdt_op op;
+	int err = 0;
+	u32 i;
+
+	dc->bad = 0;
+	dc->reused = 0;
+	for (i = 0; i < dc->rounds && !err; i++) {
+		page = alloc_page(GFP_KERNEL);
+		if (!page) {
+			err = -ENOMEM;
+			break;
+		}
+		op = (struct pdt_op){
+			.len = PAGE_SIZE,
+			.op = PDT_OP_COMPARE,
+			.pattern = 0xd3000000 | (i & 0xffffff),
+		};
+		memset32(page_address(page), op.pattern, PAGE_SIZE / 4);
+		iova = dma_map_page(dev, page, 0, PAGE_SIZE, DMA_BIDIRECTIONAL);
+		err = dma_mapping_error(dev, iova);
+		if (!err) {
+			dc->reused += iova == last;
+			last = iova;
+			op.addr = iova;
+			err = pdt_exec(pdt, &op);
+			dma_unmap_page(dev, iova, PAGE_SIZE, DMA_BIDIRECTIONAL);
+		}
+		if (!err && op.status != PDT_STATUS_DONE && !dc->bad++) {
+			dc->first_bad = i;
+			dc->status = op.status;
+		}
+		if (prev)
+			__free_page(prev);
+		prev = page;
+	}
+	if (prev)
+		__free_page(prev);
 	return err;
 }
 
@@ -460,6 +520,7 @@ static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct pdt_file *pf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 	struct iommu_domain *domain;
+	struct pdt_dma_check dc;
 	struct pdt_info info = {};
 	struct pdt_cd cd = {};
 	struct pdt_tlbi tlbi;
@@ -520,6 +581,15 @@ static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (err)
 			return err;
 		return copy_to_user(uarg, &cd, sizeof(cd)) ? -EFAULT : 0;
+	case PDT_IOC_DMA_CHECK:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		if (copy_from_user(&dc, uarg, sizeof(dc)))
+			return -EFAULT;
+		err = pdt_dma_check(pf->pdt, &dc);
+		if (err)
+			return err;
+		return copy_to_user(uarg, &dc, sizeof(dc)) ? -EFAULT : 0;
 	case PDT_IOC_CD_NO_STALL:
 		if (!debug_btm || !capable(CAP_SYS_ADMIN))
 			return -EPERM;

@@ -162,4 +162,29 @@ struct pdt_cd {
  */
 #define PDT_IOC_CD_NO_STALL	_IO(PDT_IOC_MAGIC, 6)
 
+/**
+ * struct pdt_dma_check - DMA API round trips through the function's own
+ *	DMA domain (requests without PASID), for the moves-under-ATS test
+ * @rounds: in: how many; each maps a page the CPU filled with the round's
+ *	    pattern, has the device compare the page through its IOVA and
+ *	    unmaps it (the page is freed a round later, so that an IOVA the
+ *	    next round reuses maps another page: a stale translation, in the
+ *	    IOTLB or in the function's ATC, makes the device see the old one)
+ * @bad: out: rounds in which the device did not see the round's pattern
+ * @first_bad: out: the first of them
+ * @status: out: the device's status in that round
+ * @reused: out: rounds whose IOVA was the one the round before unmapped (a
+ *	    check only where the IOVA allocator gives it again)
+ */
+struct pdt_dma_check {
+	__u32 rounds;
+	__u32 bad;
+	__u32 first_bad;
+	__u32 status;
+	__u32 reused;
+};
+
+/* Root only: the pages are the kernel's, the IOVAs the DMA API's. */
+#define PDT_IOC_DMA_CHECK	_IOWR(PDT_IOC_MAGIC, 7, struct pdt_dma_check)
+
 #endif /* PASID_DMA_TEST_H */
