@@ -99,7 +99,7 @@ gen_modes() {
 # The guest tests a /light run leaves out: they exercise loads, unloads,
 # moves and device removal, not anything the exception level changes.
 # shellcheck disable=SC2034 # used by qemu-run, which sources this file
-LIGHT_SKIP=unload-under-binds,moves-racing-rescan,provider-remove-rescan,failed-load-leaves-nothing,moves-under-dma
+LIGHT_SKIP=unload-under-binds,moves-racing-rescan,provider-remove-rescan,failed-load-leaves-nothing,moves-under-dma,moves-under-ats
 
 gen_ids() {
 	gen_table | cut -f1

@@ -739,6 +739,96 @@ t_ats_masters() {
 	[ "$tlbi" -le "$lcmds" ] 2>/dev/null || fail "TLBIs on the BTM path beyond local-only flushes: $tlbi"
 }
 
+# Moves under ATS and stall (issue 30): the ATS master's own DMA domain
+# (smmu1) is the one the test module's provider moves. The ATS master
+# maps, has the device compare and unmaps pages through that domain
+# without a PASID all along (pdt-test -D), reading through its ATC; the
+# stall master runs its stall checks; and binds on both masters each find
+# the domain on their CPU ASID and move it. A move rewrites the domain's
+# CD with a new ASID and changes no translation, so the ATC keeps what it
+# holds; what must not happen is a DMA unmap whose invalidation misses the
+# IOTLB while the ASID changes under it, which a reused IOVA, refilled into
+# the ATC, would show as the old page. The control: the same round trips on
+# the skip-ATC SMMU (smmu2), where the device must see a stale page.
+t_moves_under_ats() {
+	insmod /pasid_dma_test.ko || { fail "the PASID DMA test driver did not load"; return; }
+	ats= stall= ctl=
+	for m in /sys/class/misc/pasid-dma-test*; do
+		pci=$(basename "$(readlink "$m/device")")
+		case "$(cat "$m/device/vendor"):$(cat "$m/device/device"):$pci" in
+		0x19e5:*) stall=/dev/$(basename "$m") ;;
+		*:0x00f1:*:4?:*) ats=/dev/$(basename "$m") atspci=$pci ;;
+		*:0x00f1:*:6?:*) ctl=/dev/$(basename "$m") ;;
+		esac
+	done
+	if [ -z "$ats" ] || [ -z "$stall" ] || [ -z "$ctl" ]; then
+		rmmod pasid_dma_test
+		fail "no ATS master, stall master and skip-ATC master: '$ats' '$stall' '$ctl'"
+		return
+	fi
+	if ! dmesg | grep -q "$ats, PASID on, ATS on"; then
+		rmmod pasid_dma_test
+		case "$(uname -r)" in
+		[1-5].* | 6.[0-9].* | 6.10.*)
+			show "moves-under-ats: not run here: ATS is off before 6.11 on a board described by a DT; the /acpi run has it"
+			return ;;
+		esac
+		fail "ATS is not on for $atspci"
+		return
+	fi
+	pf=/sys/kernel/debug/smmu_btm_ktest/provider
+	mf=/sys/kernel/debug/smmu_btm_ktest/move
+	if ! insmod /smmu_btm_ktest.ko moves=1 provider_stays=1 "move_dev=$atspci"; then
+		rmmod pasid_dma_test
+		fail "the test module did not load with move_dev=$atspci"
+		return
+	fi
+	set -- $(cat $pf)
+	moved0=${16}
+	rm -f /tmp/dma-stop /tmp/mv-binds.*
+	pdt-test -d "$ats" -D /tmp/dma-stop >/tmp/mv-dma.out 2>&1 &
+	dpid=$!
+	expect_faults begin moves-under-ats
+	pdt-test -d "$stall" -S >/tmp/mv-stall.out 2>&1 &
+	spid=$!
+	binds=10
+	pdt-test -d "$ats" -l $binds -m $mf >/tmp/mv-binds.ats 2>&1 &
+	apid=$!
+	pdt-test -d "$stall" -l $binds -m $mf >/tmp/mv-binds.stall 2>&1 || fail "binds on the stall master: $(grep FAIL /tmp/mv-binds.stall | head -n 2)"
+	wait $apid || fail "binds on the ATS master: $(grep FAIL /tmp/mv-binds.ats | head -n 2)"
+	wait $spid || fail "the stall master's checks during the moves: $(grep FAIL /tmp/mv-stall.out | head -n 3)"
+	expect_faults end moves-under-ats
+	touch /tmp/dma-stop
+	wait $dpid || fail "the ATS master's DMA through the moved domain: $(grep FAIL /tmp/mv-dma.out | head -n 3)"
+	set -- $(cat $pf)
+	moved=$((${16} - moved0)) live=$2
+	mine=$(sed -n 's/.*; \([0-9]*\) made with.*/\1/p' /tmp/mv-binds.* | awk '{n += $1} END {print n + 0}')
+	rmmod smmu_btm_ktest || fail "the test module did not unload"
+	sed 's/^/pdt-test dma: /' /tmp/mv-dma.out
+	sed 's/^/pdt-test stall: /' /tmp/mv-stall.out
+	show "moves-under-ats: $(grep '^dma-check: [0-9]' /tmp/mv-dma.out); $(sed -n 's/^dma-check: meanwhile //p' /tmp/mv-dma.out) (domain type $(cat "/sys/bus/pci/devices/$atspci/iommu_group/type"))"
+	show "moves-under-ats: $mine of $((2 * binds)) binds (stall and ATS masters) found the ATS master's DMA domain on their CPU ASID, $moved moved it away; stall checks: $(tail -n 1 /tmp/mv-stall.out)"
+	[ "$mine" = $((2 * binds)) ] || fail "only $mine of $((2 * binds)) binds had the domain put on their ASID"
+	[ "$moved" = "$mine" ] || fail "$mine binds met the domain on their ASID, but $moved moved it"
+	[ "$live" = 0 ] || fail "$live SVA domains left"
+	inv=$(sed -n 's/^dma-check: meanwhile.*had \([0-9]*\) entries invalidated.*/\1/p' /tmp/mv-dma.out)
+	[ "${inv:-0}" -gt 0 ] || fail "the ATS master's ATC saw no invalidation during the round trips"
+	# The control: the skip-ATC SMMU's master must see a stale page
+	rm -f /tmp/dma-stop
+	pdt-test -d "$ctl" -D /tmp/dma-stop >/tmp/mv-ctl.out 2>&1 &
+	cpid=$!
+	sleep 2
+	touch /tmp/dma-stop
+	wait $cpid
+	sed 's/^/pdt-test control: /' /tmp/mv-ctl.out
+	rmmod pasid_dma_test
+	if grep -q "FAIL .*did not see the page mapped for it" /tmp/mv-ctl.out; then
+		show "moves-under-ats: the skip-ATC control CAUGHT: $(grep '^dma-check: [0-9]' /tmp/mv-ctl.out)"
+	else
+		fail "the skip-ATC control not caught: $(grep '^dma-check' /tmp/mv-ctl.out | head -n 1)"
+	fi
+}
+
 run_pasid() {
 	[ "$ARG_board" != stock ] && [ "$ARG_sva" = 1 ] || return 0
 	[ ! -e /sys/bus/pci/devices/0001:40:00.0 ] || rescan_expander_ports
@@ -754,6 +844,7 @@ run_pasid() {
 	run_test stall-masters t_stall_masters
 	run_test ats-masters t_ats_masters
 	run_test moves-under-dma t_moves_under_dma
+	run_test moves-under-ats t_moves_under_ats
 	case "$ARG_drvgen" in
 	*-s1cfg | *-master-cd) run_test notifier-vs-detach t_notifier_vs_detach ;;
 	esac

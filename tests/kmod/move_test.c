@@ -55,14 +55,27 @@ static const struct iommu_ops *ops_of(struct device *dev)
 	return dev->iommu->iommu_dev->ops;
 }
 
+static char *move_dev;
+module_param(move_dev, charp, 0444);
+MODULE_PARM_DESC(move_dev, "PCI name of the device whose DMA domain the moves and the file \"move\" take, on whose SMMU the provider goes, instead of the disk (only the moves are tested then)");
+
 /*
- * The disk's first function, which the tests never remove while this
- * module uses it (they remove and rescan the second one meanwhile).
+ * The device named by move_dev, else the disk's first function, which the
+ * tests never remove while this module uses it (they remove and rescan the
+ * second one meanwhile); with a reference.
  */
 static struct pci_dev *find_disk(void)
 {
 	struct pci_dev *pdev = NULL;
+	struct device *dev;
 
+	if (move_dev) {
+		dev = bus_find_device_by_name(&pci_bus_type, NULL, move_dev);
+		if (dev && iommu_get_domain_for_dev(dev))
+			return to_pci_dev(dev);
+		put_device(dev);
+		return NULL;
+	}
 	for_each_pci_dev(pdev)
 		if (pdev->vendor == VIRTIO_VENDOR &&
 		    (pdev->device == VIRTIO_BLK_LEGACY ||
@@ -624,7 +637,8 @@ void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep,
 	int ret;
 
 	pdev = find_disk();
-	check("disk-found", pdev, "no virtio-blk PCI device behind an IOMMU");
+	check("disk-found", pdev, "no %s behind an IOMMU",
+	      move_dev ?: "virtio-blk PCI device");
 	if (!pdev)
 		return;
 	domain = iommu_get_domain_for_dev(&pdev->dev);
@@ -640,14 +654,18 @@ void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep,
 	mutex_unlock(btm_move_asid_lock());
 
 	move_many(&provider.aa, domain, moves, race);
-	if (!race) {
+	if (!race && !move_dev) {
 		move_unattached(&provider.aa, &pdev->dev);
 		move_across_widths(&provider.aa, domain);
 	}
 
-	/* The disk comes and goes: only the moves are tested then. */
-	cpu_asid = race ? 0 : btm_sva_pin_asid(mm);
-	check("cpu-asid-pin", race || cpu_asid,
+	/*
+	 * The disk comes and goes, or the domain is another device's (the SVA
+	 * checks below are for a device without PASIDs): only the moves are
+	 * tested then.
+	 */
+	cpu_asid = race || move_dev ? 0 : btm_sva_pin_asid(mm);
+	check("cpu-asid-pin", race || move_dev || cpu_asid,
 	      "arm64_mm_context_get() returned 0");
 	if (cpu_asid) {
 		sva_domain(&provider, &pdev->dev, mm, cpu_asid, NULL);
