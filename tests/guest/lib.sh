@@ -22,6 +22,7 @@ selected() {
 run_test() {
 	selected "$1" || return 0
 	FAIL_WHY=
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	if "$2" && [ -z "$FAIL_WHY" ]; then
 		PASSED=$((PASSED + 1))
 		echo "SMMUBTM-TEST $1 PASS"
@@ -29,6 +30,8 @@ run_test() {
 		FAILED=$((FAILED + 1))
 		echo "SMMUBTM-TEST $1 FAIL ${FAIL_WHY:-(no reason given)}"
 	fi
+	# What each test costs the run (the budget of make check)
+	echo "SMMUBTM-TIME $1 $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)"
 }
 
 # show TEXT: a line of evidence the harness repeats in its own output
