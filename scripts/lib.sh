@@ -20,7 +20,7 @@ note() {
 #   them wins) or "kit:NAME" for a kernel kit in ../shared/kits/NAME, the
 #   driver generation the module must recognise there, the guest's timeout
 #   in seconds (debug kernels under TCG are slow), the QEMU runs made of
-#   it in `make check` (MODE[+BOARD][/light][/kpti][/sva][/acpi], scripts/qemu-run),
+#   it in `make check` (MODE[+BOARD][/light][/kpti][/sva][/devices][/acpi], scripts/qemu-run),
 #   and the runs only SMMU_BTM_FULL=1 adds. `make check` is the run CI makes
 #   and stays under 30 minutes on a warm cache: every generation on the
 #   project's BTM board at EL2 (the VHE host BTM is for), with the full
@@ -39,13 +39,14 @@ note() {
 #   in the full run). /sva runs only the SVA tests. The variants board (one
 #   SMMU per way a board loses broadcasts) runs the table of hunts on 6.8
 #   and 7.2 at EL2; the full run adds 6.6 and 6.14 at EL2 and 6.8 at EL1.
+#   The 64K debug kernel runs only its device-class tests in make check
+#   (/devices: the stall and ATS masters, moves under ATS; about 45 s).
 #   /acpi boots the btm board through UEFI firmware with ACPI, where a
 #   kernel before 6.11 gets ATS (6.8; the 6.6 kit's EFI stub faults under
 #   that firmware). Debian's 7.x runs at EL1 only in the full run.
 #   /integrity and /confidentiality boot the 7.2 kit under that lockdown, its modules
 #   signed with its own key (scripts/kbuild-gen). A generation with no
-#   run in make check (the 64K debug kernel) is built only by the full
-#   run's matrix.
+#   run in make check is built only by the full run's matrix.
 #   SMMU_BTM_GENERATIONS names a file that replaces this table (the
 #   refusal tests use it).
 gen_table() {
@@ -59,7 +60,7 @@ gen_table() {
 6.8	^6\.8\.	kit:linux-6.8	6.7-6.8-master-cd	900	el2+btm el2+btm/acpi el2+btm/kpti el2+variants	el2+broken el2+broken/kpti el1+btm el1+broken el1+variants
 6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10-6.12-domain	300	el2+btm el1-lpa2/light	el1
 6.14	^6\.14\.	kit:linux-6.14	6.13-6.19-replace	900	el2+btm el2+broken el1+btm/sva el1+broken	el2+variants
-6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10-6.12-domain	1800		el2+btm el1+btm el1+broken el2+broken
+6.12-64k	^6\.12\.	kit:linux-6.12-64k	6.10-6.12-domain	1800	el2+btm/devices	el2+btm el1+btm el1+broken el2+broken
 7	^7\.	sid	7.x-invs	300	el2+btm	el1 el1-lpa2
 7.2	^7\.2\.	kit:linux-7.2	7.x-invs	900	el2+btm el2+variants el2+broken el1+btm/light el2+btm/kpti el2+broken/kpti el2+btm/integrity el2+btm/confidentiality	el1+broken
 TABLE
@@ -93,7 +94,7 @@ gen_timeout() {
 # gen_modes GEN: the QEMU modes GEN is tested in.
 gen_modes() {
 	if [ "${SMMU_BTM_FULL:-0}" = 1 ]; then
-		echo "$(gen_field "$1" 6 | sed 's,/light,,g; s,/sva,,g') $(gen_field "$1" 7)"
+		echo "$(gen_field "$1" 6 | sed 's,/light,,g; s,/sva,,g; s,[^ ]*/devices,,g') $(gen_field "$1" 7)"
 	else
 		gen_field "$1" 6
 	fi
