@@ -64,7 +64,7 @@ MODULE_PARM_DESC(move_dev, "PCI name of the device whose DMA domain the moves an
  * tests never remove while this module uses it (they remove and rescan the
  * second one meanwhile); with a reference.
  */
-static struct pci_dev *find_disk(void)
+static struct pci_dev *find_target(void)
 {
 	struct pci_dev *pdev = NULL;
 	struct device *dev;
@@ -636,7 +636,7 @@ void ktest_moves(struct mm_struct *mm, unsigned int moves, bool keep,
 	u16 cpu_asid;
 	int ret;
 
-	pdev = find_disk();
+	pdev = find_target();
 	check("disk-found", pdev, "no %s behind an IOMMU",
 	      move_dev ?: "virtio-blk PCI device");
 	if (!pdev)
@@ -757,7 +757,7 @@ void ktest_bench(unsigned int moves)
 	u16 from, to;
 	int ret;
 
-	pdev = find_disk();
+	pdev = find_target();
 	check("bench-disk", pdev, "no virtio-blk PCI device behind an IOMMU");
 	if (!pdev)
 		return;
@@ -842,7 +842,7 @@ void ktest_bench_bind(struct mm_struct *mm, unsigned int binds)
 	struct pci_dev *pdev;
 	int ret;
 
-	pdev = find_disk();
+	pdev = find_target();
 	check("bench-disk", pdev, "no virtio-blk PCI device behind an IOMMU");
 	if (!pdev)
 		return;
@@ -893,7 +893,7 @@ static ssize_t move_write(struct file *file, const char __user *ubuf,
 
 	if (copy_from_user(text, ubuf, min(len, sizeof(text) - 1)))
 		return -EFAULT;
-	pdev = provider_installed ? find_disk() : NULL;
+	pdev = provider_installed ? find_target() : NULL;
 	if (!pdev)
 		return -ENODEV;
 	domain = iommu_get_domain_for_dev(&pdev->dev);
@@ -923,7 +923,7 @@ static int move_show(struct seq_file *m, void *unused)
 	bool owned;
 	int ret;
 
-	pdev = provider_installed ? find_disk() : NULL;
+	pdev = provider_installed ? find_target() : NULL;
 	if (!pdev)
 		return -ENODEV;
 	domain = iommu_get_domain_for_dev(&pdev->dev);
@@ -979,7 +979,7 @@ struct btm_provider *ktest_provider(struct device **dev)
 
 	if (!provider_installed)
 		return NULL;
-	pdev = find_disk();
+	pdev = find_target();
 	if (!pdev)
 		return NULL;
 	*dev = &pdev->dev;
