@@ -42,8 +42,8 @@ note() {
 #   The 64K debug kernel runs only its device-class tests in make check
 #   (/devices: the stall and ATS masters, moves under ATS; about 45 s).
 #   /acpi boots the btm board through UEFI firmware with ACPI, where a
-#   kernel before 6.11 gets ATS (6.8; the 6.6 kit's EFI stub faults under
-#   that firmware). Debian's 7.x runs at EL1 only in the full run.
+#   kernel before 6.11 gets ATS (6.6 and 6.8 at EL2; the full run adds
+#   6.6 at EL1). Debian's 7.x runs at EL1 only in the full run.
 #   /integrity and /confidentiality boot the 7.2 kit under that lockdown, its modules
 #   signed with its own key (scripts/kbuild-gen). A generation with no
 #   run in make check is built only by the full run's matrix.
@@ -56,7 +56,7 @@ gen_table() {
 	fi
 	cat <<'TABLE'
 6.1	^6\.1\.	bookworm bookworm-security bookworm-updates	6.1-bond	300	el1 el2+btm	
-6.6	^6\.6\.	kit:linux-6.6	6.2-6.6-s1cfg	900	el2+btm	el2+broken el1+btm el1+broken el2+variants
+6.6	^6\.6\.	kit:linux-6.6	6.2-6.6-s1cfg	900	el2+btm el2+btm/acpi	el2+broken el1+btm el1+btm/acpi el1+broken el2+variants
 6.8	^6\.8\.	kit:linux-6.8	6.7-6.8-master-cd	900	el2+btm el2+btm/acpi el2+btm/kpti el2+variants	el2+broken el2+broken/kpti el1+btm el1+broken el1+variants
 6.12	^6\.12\.	trixie trixie-security bookworm-backports	6.10-6.12-domain	300	el2+btm el1-lpa2/light	el1
 6.14	^6\.14\.	kit:linux-6.14	6.13-6.19-replace	900	el2+btm el2+broken el1+btm/sva el1+broken	el2+variants
