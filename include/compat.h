@@ -345,7 +345,7 @@ static inline struct iommu_domain *btm_paging_domain_for(struct device *dev)
 }
 #endif
 
-/* Tests only: bind @mm to @dev the way a device driver does. */
+/* Bind @mm to @dev the way a device driver does (the broadcast check, tests). */
 #ifdef HAVE_IOMMU_SVA_BIND_DRVDATA
 static inline struct iommu_sva *btm_sva_bind(struct device *dev,
 					     struct mm_struct *mm)

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 #include "binding.h"
+#include "broadcast_verdict.h"
 #include "btm_decision.h"
 #include "cr2_switch.h"
 #include "smmu_regs.h"
@@ -53,6 +54,7 @@ enum btm_activity {
 	BTM_ACT_PENDING,	/* usable, but CR2.PTM is 1 and ptm=keep */
 	BTM_ACT_ACTIVE,		/* PTM 0, the provider installed */
 	BTM_ACT_FAILED,		/* usable, but switching or installing failed */
+	BTM_ACT_REFUSED,	/* usable, but listed in not_delivered= */
 };
 
 /* The ptm= module parameter. */
@@ -60,6 +62,33 @@ enum btm_ptm_mode {
 	BTM_PTM_KEEP,		/* never disable an SMMU to change CR2 */
 	BTM_PTM_CLEAR,		/* clear PTM on usable SMMUs, leave it so */
 	BTM_PTM_CLEAR_RESTORE,	/* the same, and set it again at unload */
+};
+
+/**
+ * struct bcheck_result - the last broadcast check on an SMMU
+ * @verdict: what it found, over every kind checked
+ * @observer: what observed ("ATOS", or "none")
+ * @why: one line saying why, constant
+ * @err: an errno when the check could not run to the end
+ * @device: the device it went through
+ * @nkinds: how many kinds of broadcast were checked (range TLBIs only on
+ *	    CPUs that have them)
+ * @kind: each kind's verdict
+ * @kind_why: each kind's reason
+ * @obs: each kind's pages and lookups
+ * @fault: the last ATOS fault code, 0 when none
+ */
+struct bcheck_result {
+	enum bcheck_verdict verdict;
+	const char *observer;
+	const char *why;
+	int err;
+	char device[32];
+	unsigned int nkinds;
+	enum bcheck_verdict kind[BCHECK_KINDS];
+	const char *kind_why[BCHECK_KINDS];
+	struct bcheck_obs obs[BCHECK_KINDS];
+	unsigned int fault;
 };
 
 /**
@@ -88,6 +117,11 @@ enum btm_ptm_mode {
  * @ptm_zero: BTM is in use here with PTM 0, cleared at this load or left
  *	      so by an earlier one (not under test_btm_active)
  * @provider: the SVA domain provider, when @activity is BTM_ACT_ACTIVE
+ * @check: the last broadcast check's result (btm_broadcast_check())
+ * @verifying: verify=required and no check has proven delivery yet: the
+ *	       shim still sends the TLBI commands
+ * @broadcasts_lost: a check found broadcasts not delivered: the shim sends
+ *		     the TLBI commands again, for good
  */
 struct btm_smmu {
 	struct list_head node;
@@ -112,6 +146,9 @@ struct btm_smmu {
 	bool ptm_cleared;
 	bool ptm_zero;
 	struct btm_provider provider;
+	struct bcheck_result check;
+	bool verifying;
+	bool broadcasts_lost;
 };
 
 /**
@@ -120,6 +157,8 @@ struct btm_smmu {
  * @mode: the enable= parameter
  * @ptm: the ptm= parameter
  * @test_btm_active: the test_btm_active= parameter
+ * @verify_required: verify=required: rely on an SMMU's broadcasts only once
+ *		     the broadcast check has proven them there
  * @prepared: the move, provider and switch are initialised
  * @binding: what was bound in the driver
  * @cpu: the CPU facts
@@ -129,6 +168,7 @@ struct btm_state {
 	enum btm_mode mode;
 	enum btm_ptm_mode ptm;
 	bool test_btm_active;
+	bool verify_required;
 	bool prepared;
 	struct btm_binding binding;
 	struct btm_cpu_facts cpu;
@@ -148,6 +188,10 @@ int btm_driver_asids(unsigned int *count, u16 *lowest, u16 *highest);
 void btm_read_cpu_facts(struct btm_cpu_facts *cpu);
 void btm_read_kernel_facts(struct btm_kernel_facts *kernel,
 			   enum btm_driver_gen gen, u32 driver_features);
+
+int btm_broadcast_check(struct btm_state *state, const char *name,
+			bool skip_control);
+bool btm_broadcasts_relied_on(const struct btm_smmu *smmu);
 
 int smmu_btm_status_init(const struct btm_state *state);
 void smmu_btm_status_exit(void);

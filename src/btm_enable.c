@@ -39,20 +39,26 @@
 /* The driver's own bound on a register poll: one second. */
 #define POLL_LIMIT_US	1000000
 
-static void __iomem *regs_of(void *smmu)
+/**
+ * btm_regs() - the driver's mapping of an SMMU's register page 0
+ * @smmu: the driver's struct arm_smmu_device
+ *
+ * Return: the mapping, valid while the driver holds the SMMU.
+ */
+void __iomem *btm_regs(void *smmu)
 {
 	return *(void __iomem **)BTM_AT(smmu, BTM_OFF_arm_smmu_device__base);
 }
 
 static u32 reg_read(void *smmu, unsigned int offset)
 {
-	return readl_relaxed(regs_of(smmu) + offset);
+	return readl_relaxed(btm_regs(smmu) + offset);
 }
 
 /* Ordered after every earlier access, as a register update must be. */
 static void reg_write(void *smmu, unsigned int offset, u32 val)
 {
-	writel(val, regs_of(smmu) + offset);
+	writel(val, btm_regs(smmu) + offset);
 }
 
 static int invalidate_all(void *smmu, bool el2)

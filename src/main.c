@@ -13,6 +13,8 @@
 #include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/ktime.h>
+#include <linux/kstrtox.h>
+#include <linux/minmax.h>
 #include <linux/math64.h>
 #include <linux/panic.h>
 #include <linux/string.h>
@@ -35,6 +37,16 @@ module_param(ptm, charp, 0444);
 MODULE_PARM_DESC(ptm,
 		 "SMMU_CR2.PTM of SMMUs where BTM is usable: keep (never disable an SMMU), clear (disable each such SMMU for a moment to clear it, aborting its devices' DMA meanwhile: only while they are idle; left clear at unload, which is harmless), or clear-restore (the same, and set again at unload, with a second such moment)");
 
+static char *verify = "off";
+module_param(verify, charp, 0444);
+MODULE_PARM_DESC(verify,
+		 "Whether to rely on an SMMU's broadcasts before smmu-btm-check has proven them there: off (from the moment PTM is 0), or required (PTM is cleared as ptm= says, but the TLBI commands go on until the check says delivered)");
+
+static char *not_delivered;
+module_param(not_delivered, charp, 0444);
+MODULE_PARM_DESC(not_delivered,
+		 "SMMUs where smmu-btm-check found CPU broadcasts not delivered, by register base address (comma-separated, as smmu-btm-check --save writes them): PTM and the driver's path are left alone there");
+
 static bool test_btm_active;
 module_param(test_btm_active, bool, 0400);
 MODULE_PARM_DESC(test_btm_active,
@@ -45,9 +57,68 @@ module_param(test_missing_symbol, charp, 0400);
 MODULE_PARM_DESC(test_missing_symbol,
 		 "Test only: look this driver symbol up under a name that cannot exist, to exercise the refusal path");
 
+static bool test_skip_control;
+module_param(test_skip_control, bool, 0600);
+MODULE_PARM_DESC(test_skip_control,
+		 "Test only: the broadcast check skips its negative control (a mutation its tests must catch; taints the kernel)");
+
 static struct btm_state state = {
 	.smmus = LIST_HEAD_INIT(state.smmus),
 };
+
+/* Set once init has finished: the check runs on a loaded module only. */
+static bool loaded;
+
+static const char *check_refusal(int err)
+{
+	switch (err) {
+	case -ENODEV:
+		return "no such PCI device";
+	case -ENXIO:
+		return "not behind an SMMU this module knows";
+	case -EOPNOTSUPP:
+		return "BTM is not in use on its SMMU (see its btm_state)";
+	default:
+		return "the calling process has no address space";
+	}
+}
+
+/*
+ * Writing a device's name to the check parameter runs the broadcast check
+ * on its SMMU, in the writer's process (a sysfs parameter, which lockdown
+ * leaves writable, unlike debugfs).
+ */
+static int check_set(const char *val, const struct kernel_param *kp)
+{
+	char name[32];
+	int ret;
+
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	/* Pairs with the release at the end of init: the state is complete. */
+	if (!smp_load_acquire(&loaded)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	strscpy(name, val, sizeof(name));
+	strim(name);
+	if (test_skip_control)
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	ret = btm_broadcast_check(&state, name, test_skip_control);
+	if (ret)
+		pr_err("broadcast check through %s not run: %s\n", name,
+		       check_refusal(ret));
+out:
+	module_put(THIS_MODULE);
+	return ret;
+}
+
+static const struct kernel_param_ops check_ops = {
+	.set = check_set,
+};
+module_param_cb(check, &check_ops, NULL, 0200);
+MODULE_PARM_DESC(check,
+		 "Write a PCI device's name (e.g. 0000:00:03.0) to prove, through it, that CPU broadcast TLBIs reach its SMMU; the result is in the status file (smmu-btm-check does this)");
 
 static int __init smmu_btm_bind(void)
 {
@@ -168,6 +239,24 @@ static bool __init smmu_inv_facts(struct btm_smmu *smmu, struct inv_smmu *inv)
  * SVA provider. Either failing leaves the SMMU as it was, on the driver's
  * own path.
  */
+/* Whether not_delivered= names @smmu. */
+static bool __init listed_not_delivered(const struct btm_smmu *smmu)
+{
+	const char *p = not_delivered;
+	char word[24];
+	size_t n;
+	u64 base;
+
+	while (p && *p) {
+		n = strcspn(p, ",");
+		strscpy(word, p, min(n + 1, sizeof(word)));
+		if (!kstrtou64(strim(word), 16, &base) && base == smmu->base)
+			return true;
+		p += n + !!p[n];
+	}
+	return false;
+}
+
 static void __init smmu_btm_activate(struct btm_smmu *smmu)
 {
 	struct cr2_switch_report undo = {};
@@ -177,6 +266,12 @@ static void __init smmu_btm_activate(struct btm_smmu *smmu)
 	u64 t0;
 	int ret;
 
+	if (listed_not_delivered(smmu)) {
+		pr_warn("%s: BTM refused: smmu-btm-check found that CPU broadcasts do not reach this SMMU (not_delivered=%pa); PTM and the driver's path left alone\n",
+			dev_name(smmu->hwdev), &smmu->base);
+		smmu->activity = BTM_ACT_REFUSED;
+		return;
+	}
 	btm_live_regs(smmu->drv, &cr0, &cr2);
 	if (!state.test_btm_active && (cr2 & CR2_PTM) &&
 	    state.ptm == BTM_PTM_KEEP) {
@@ -204,10 +299,12 @@ static void __init smmu_btm_activate(struct btm_smmu *smmu)
 	 */
 	ptm_clear = smmu_inv_facts(smmu, &inv);
 	smmu->ptm_zero = ptm_clear && !state.test_btm_active;
+	/* verify=required: the commands go on until a check proves delivery */
+	smmu->verifying = state.verify_required && ptm_clear;
 	ret = btm_provider_install(&smmu->provider, smmu->iommu, smmu->drv,
 				   smmu->feat.asid_bits,
 				   smmu->feat.stall_model == SMMU_STALL_FORCED,
-				   &inv, ptm_clear);
+				   &inv, ptm_clear && !smmu->verifying);
 	if (!ret) {
 		smmu->activity = BTM_ACT_ACTIVE;
 		return;
@@ -299,6 +396,12 @@ static int __init smmu_btm_init(void)
 		pr_err("invalid ptm=%s: use keep, clear or clear-restore\n", ptm);
 		return -EINVAL;
 	}
+	if (!verify || (!sysfs_streq(verify, "off") &&
+			!sysfs_streq(verify, "required"))) {
+		pr_err("invalid verify=%s: use off or required\n", verify);
+		return -EINVAL;
+	}
+	state.verify_required = sysfs_streq(verify, "required");
 	state.test_btm_active = test_btm_active;
 	ret = smmu_btm_bind();
 	if (ret)
@@ -321,11 +424,15 @@ static int __init smmu_btm_init(void)
 	pr_info("version %s loaded (driver %s, %u symbols bound, BTF %s)\n",
 		SMMU_BTM_VERSION, btm_driver_gen_name(state.binding.gen),
 		state.binding.resolved, state.binding.btf);
+	/* Everything above is visible to a check that sees this. */
+	smp_store_release(&loaded, true);
 	return 0;
 }
 
 static void __exit smmu_btm_exit(void)
 {
+	/* A check holds a module reference: none runs from here on. */
+	WRITE_ONCE(loaded, false);
 	smmu_btm_status_exit();
 	smmu_btm_unuse();
 	smmu_btm_forget(&state.smmus);

@@ -35,7 +35,49 @@ static const char * const activity_keys[] = {
 	[BTM_ACT_PENDING] = "pending",
 	[BTM_ACT_ACTIVE] = "active",
 	[BTM_ACT_FAILED] = "failed",
+	[BTM_ACT_REFUSED] = "refused",
 };
+
+/* The last broadcast check (btm_broadcast_check()) on @smmu. */
+static void show_check(struct seq_file *m, struct btm_smmu *smmu)
+{
+	const struct bcheck_result *c = &smmu->check;
+	const struct bcheck_obs *o;
+	unsigned int i = smmu->index;
+	unsigned int k;
+
+	seq_printf(m, "smmu%u.atos: %s\n", i,
+		   str_yes_no(smmu->regs.idr0 & IDR0_ATOS));
+	seq_printf(m, "smmu%u.broadcast_check: %s\n", i,
+		   bcheck_verdict_name(c->verdict));
+	if (c->verdict == BCHECK_NOT_RUN)
+		return;
+	seq_printf(m, "smmu%u.broadcast_check_text: through %s, observer %s: %s",
+		   i, c->device, c->observer, c->why);
+	if (c->err)
+		seq_printf(m, " (%d)", c->err);
+	seq_puts(m, "\n");
+	for (k = 0; k < c->nkinds; k++) {
+		o = &c->obs[k];
+		seq_printf(m, "smmu%u.broadcast_check_kind: %s: %s: pages 0x%llx then 0x%llx; ATOS gave 0x%llx, without an invalidation 0x%llx, after the broadcast 0x%llx (0: no translation)\n",
+			   i, bcheck_kind_name(k), bcheck_verdict_name(c->kind[k]),
+			   o->old_pa, o->new_pa, o->before.ok ? o->before.pa : 0,
+			   o->stale.ok ? o->stale.pa : 0,
+			   o->after.ok ? o->after.pa : 0);
+	}
+}
+
+/* Whether the shim relies on @smmu's broadcasts, and why not. */
+static const char *broadcasts_text(const struct btm_smmu *smmu)
+{
+	if (btm_broadcasts_relied_on(smmu))
+		return "relied on: SVA domains on the CPU's ASIDs get no TLBI";
+	if (smmu->broadcasts_lost)
+		return "NOT delivered (smmu-btm-check): the TLBI commands are sent again";
+	if (smmu->verifying)
+		return "verify=required: TLBI commands sent until smmu-btm-check proves delivery";
+	return "not relied on (PTM is 1): the TLBI commands are sent";
+}
 
 /* What BTM is doing on @smmu, and why, for people. */
 static void show_activity(struct seq_file *m, struct btm_smmu *smmu,
@@ -68,7 +110,13 @@ static void show_activity(struct seq_file *m, struct btm_smmu *smmu,
 		seq_printf(m, "smmu%u.btm_state_text: switching on failed (%d): the SMMU stays on the driver's own path\n",
 			   i, smmu->err);
 		break;
+	case BTM_ACT_REFUSED:
+		seq_printf(m, "smmu%u.btm_state_text: refused: not_delivered= names this SMMU (smmu-btm-check found that CPU broadcasts do not reach it); PTM and the driver's path left alone\n",
+			   i);
+		break;
 	}
+	if (smmu->activity == BTM_ACT_ACTIVE)
+		seq_printf(m, "smmu%u.broadcasts: %s\n", i, broadcasts_text(smmu));
 	if (sw->cr2_before || sw->err)
 		seq_printf(m, "smmu%u.ptm_switch: %s: CR2 %#x to %#x in %llu us (translation stopped within that), failed step %s\n",
 			   i, sw->err ? "failed" : "done", sw->cr2_before,
@@ -266,6 +314,7 @@ static void show_smmu(struct seq_file *m, struct btm_smmu *smmu,
 	show_activity(m, smmu, state->test_btm_active,
 		      state->ptm == BTM_PTM_CLEAR_RESTORE);
 	show_provider(m, smmu);
+	show_check(m, smmu);
 }
 
 /*
@@ -304,6 +353,7 @@ static int status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "kernel: %s\n", init_utsname()->release);
 	seq_printf(m, "enable: %s\n", btm_mode_name(state->mode));
 	seq_printf(m, "ptm: %s\n", ptm_keys[state->ptm]);
+	seq_printf(m, "verify: %s\n", state->verify_required ? "required" : "off");
 	if (state->test_btm_active)
 		seq_puts(m, "test_btm_active: yes (tests only; the kernel is tainted)\n");
 	seq_printf(m, "binding.driver: %s\n", btm_driver_gen_name(b->gen));

@@ -771,6 +771,20 @@ void btm_provider_wait_callers(void)
 }
 
 /**
+ * btm_provider_rely() - whether the shim relies on broadcasts from now on
+ * @p: an installed provider
+ * @btm: true: SVA domains on the CPU's ASID get no TLBI commands (PTM must
+ *	 be 0); false: the stock commands, as without BTM
+ *
+ * A notifier already past its read of the flag finishes the old way: the
+ * caller invalidates the SMMU afterwards where that matters.
+ */
+void btm_provider_rely(struct btm_provider *p, bool btm)
+{
+	WRITE_ONCE(p->btm, btm);
+}
+
+/**
  * btm_provider_remove() - put the driver's ops back on the SMMU
  * @p: an installed provider
  *
