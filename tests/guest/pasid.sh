@@ -486,7 +486,7 @@ pdt_variant() {
 t_hunt_table() {
 	insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return; }
 	insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return; }
-	cols= devs= smmus=
+	cols='' devs='' smmus='' pcis=''
 	# In the order of smmubtm.variants (PCI domain order), good board first
 	for m in $(for f in /sys/class/misc/pasid-dma-test*; do
 		pci=$(basename "$(readlink "$f/device")")
@@ -495,6 +495,7 @@ t_hunt_table() {
 		v=$(pdt_variant "$m")
 		[ -n "$v" ] || continue
 		cols="$cols $v" devs="$devs /dev/$(basename "$m")"
+		pcis="$pcis $(basename "$(readlink "$m/device")")"
 		i=$(smmu_index "$(basename "$(readlink "$m/device/iommu")")")
 		smmus="$smmus $v:$i"
 		state=$(status_value "smmu$i.btm_state")
@@ -567,8 +568,37 @@ t_hunt_table() {
 				fail "TLBIs or syncs on the BTM path beyond local-only flushes: $*" ;;
 		esac
 	done
+	hunt_table_check "$cols" "$pcis"
 	rmmod pasid_dma_test
 	rmmod_settled smmu_btm || fail "rmmod smmu_btm failed"
+}
+
+# The broadcast check on each SMMU of the variants board, as its last row:
+# delivered on the good SMMU and on the one that only ignores TLBI
+# commands, NOT delivered on every SMMU that loses a kind of broadcast the
+# kernel sends (the EL2 one only at EL2), not run without BTM.
+hunt_table_check() { # VARIANTS PCI-NAMES
+	row='' variants=$1
+	set -- $2
+	for v in $variants; do
+		d=$1
+		shift
+		r=$(check_verdict "$d")
+		r=${r%%|*}
+		case "$v:$ARG_el" in
+		btm:* | cmds:* | el2:el1) want=delivered ;;
+		off:*) want="not run" ;;
+		*) want="NOT delivered" ;;
+		esac
+		[ "$r" = "$want" ] || fail "broadcast check on the $v SMMU through $d: '$r', not '$want'"
+		case "$r" in
+		delivered) r=yes ;;
+		"NOT delivered") r=NOT ;;
+		"not run") r=-- ;;
+		esac
+		row="$row$(printf '%-8s' "$r")"
+	done
+	show "hunt-table: $(printf '%-14s' 'delivered?')$row"
 }
 
 # The btm board's stall master (issue 30): the test device with the
@@ -839,6 +869,118 @@ t_moves_under_ats() {
 	fi
 }
 
+# check_verdict DEV: the broadcast check through DEV (the module's check
+# parameter), printed as "VERDICT|OBSERVER TEXT" of DEV's SMMU.
+check_verdict() {
+	echo "$1" >/sys/module/smmu_btm/parameters/check || { echo "not run|"; return; }
+	awk -F': ' -v d="$1" '
+	$1 ~ /\.broadcast_check$/ { v[$1] = $2 }
+	$1 ~ /\.broadcast_check_text$/ && index($0, "through " d ",") {
+		k = $1; sub(/_text$/, "", k); t = substr($0, length($1) + 3)
+	}
+	END { print v[k] "|" t }' /sys/kernel/debug/smmu_btm/status
+}
+
+# The broadcast check (issue 31), per SMMU of the board: ATOS on smmu0
+# (the btm board: delivered; the broken one: NOT delivered), no ATOS on
+# smmu1 (unproven: no observer), an ATOS that never shows a stale entry
+# on smmu2 (unproven: the negative control failed). The mutation: the
+# check without its negative control calls smmu2 delivered.
+t_broadcast_check() {
+	insmod /pasid_dma_test.ko || { fail "the PASID DMA test driver did not load"; return; }
+	insmod /smmu_btm.ko ptm=clear-restore verify=required ||
+		{ rmmod pasid_dma_test; fail "insmod ptm=clear-restore verify=required failed"; return; }
+	b0=$(status_value smmu0.broadcasts)
+	case "$b0" in
+	"verify=required"*) ;;
+	*) fail "verify=required: before the check smmu0.broadcasts is '$b0'" ;;
+	esac
+	r0=$(check_verdict 0000:00:03.0)
+	show "broadcast-check: smmu0 through 0000:00:03.0: ${r0%%|*}: ${r0#*|}"
+	want=delivered
+	[ "$ARG_board" = broken ] && want="NOT delivered"
+	case "$r0" in
+	"$want|"*"observer ATOS"*) ;;
+	*) fail "smmu0's check says '${r0%%|*}', the $ARG_board board '$want' by ATOS" ;;
+	esac
+	grep '^smmu0.broadcast_check_kind' /sys/kernel/debug/smmu_btm/status |
+		while read -r line; do show "broadcast-check: $line"; done
+	if [ "$ARG_board" = btm ]; then
+		# The functions behind the expanders' root ports, not the ports
+		d1=$(cd /sys/bus/pci/devices && ls -d *:4[1-9]:00.0 | head -n 1)
+		d2=$(cd /sys/bus/pci/devices && ls -d *:6[1-9]:00.0 | head -n 1)
+		r1=$(check_verdict "$d1") r2=$(check_verdict "$d2")
+		show "broadcast-check: smmu1 (atos=off) through $d1: ${r1%%|*}: ${r1#*|}"
+		show "broadcast-check: smmu2 (atos-tlb=off) through $d2: ${r2%%|*}: ${r2#*|}"
+		case "$r1" in
+		"unproven|"*"observer none"*) ;;
+		*) fail "without ATOS the check says '${r1%%|*}', not unproven" ;;
+		esac
+		case "$r2" in
+		"unproven|"*"negative control failed"*) ;;
+		*) fail "an ATOS that never shows a stale entry gave '${r2%%|*}', not unproven" ;;
+		esac
+		echo 1 >/sys/module/smmu_btm/parameters/test_skip_control
+		rm=$(check_verdict "$d2")
+		echo 0 >/sys/module/smmu_btm/parameters/test_skip_control
+		case "$rm" in
+		"unproven|"*) fail "the mutation (no negative control) not caught: still '${rm%%|*}'" ;;
+		*) show "broadcast-check: the mutation (no negative control) CAUGHT: smmu2 called '${rm%%|*}'" ;;
+		esac
+		tool=$(smmu-btm-check -d 0000:00:03.0 2>&1)
+		show "broadcast-check: smmu-btm-check -d 0000:00:03.0 says: $(echo "$tool" | head -n 1)"
+		echo "$tool" | grep -q "^smmu0 .*: delivered: through 0000:00:03.0" ||
+			fail "smmu-btm-check did not say smmu0 delivered"
+		b0=$(status_value smmu0.broadcasts)
+		case "$b0" in
+		"relied on"*) show "broadcast-check: after it, smmu0.broadcasts: $b0" ;;
+		*) fail "delivered, yet smmu0.broadcasts is '$b0'" ;;
+		esac
+	else
+		broken_after_check
+	fi
+	rmmod pasid_dma_test
+	rmmod smmu_btm || fail "rmmod failed"
+	[ "$ARG_board" = broken ] || return 0
+	# The next load, with what smmu-btm-check -s saved: refused in one
+	# line, PTM left as the last unload set it (1).
+	opts=$(sed -n 's/^options smmu_btm //p' /tmp/modprobe.d/smmu-btm-check.conf 2>/dev/null)
+	case "$opts" in
+	not_delivered=0x*) ;;
+	*) fail "smmu-btm-check -s saved no not_delivered= ($opts)"; return ;;
+	esac
+	insmod /smmu_btm.ko ptm=clear "$opts" || { fail "insmod ptm=clear $opts failed"; return; }
+	state=$(status_value smmu0.btm_state) cr2=$(status_value smmu0.cr2)
+	rmmod smmu_btm || fail "rmmod failed"
+	line=$(dmesg | grep 'BTM refused' | tail -n 1)
+	show "broadcast-check: reloaded with $opts: btm_state $state, cr2 $cr2; log: ${line#*] }"
+	[ "$state" = refused ] || fail "not_delivered= did not refuse smmu0: btm_state $state"
+	case "$cr2" in
+	*"PTM 1"*) ;;
+	*) fail "ptm=clear cleared PTM on an SMMU not_delivered= names: $cr2" ;;
+	esac
+}
+
+# On the broken board, once the check said NOT delivered: the TLBI commands
+# are sent again, so the read-only control that catches the board without
+# them must now pass, and smmu-btm-check -s saves the SMMU.
+broken_after_check() {
+	b0=$(status_value smmu0.broadcasts)
+	case "$b0" in
+	"NOT delivered"*) show "broadcast-check: after it, smmu0.broadcasts: $b0" ;;
+	*) fail "NOT delivered, yet smmu0.broadcasts is '$b0'" ;;
+	esac
+	pdt_control
+	case "$PDT_CONTROL" in
+	*" passed, 0 failed")
+		show "broadcast-check: the broken board's read-only control passes once the commands are sent again: $(echo "$PDT_CONTROL" | tail -n 1)" ;;
+	*) fail "NOT delivered, yet the device saw stale pages: $(echo "$PDT_CONTROL" | tail -n 1)" ;;
+	esac
+	mkdir -p /tmp/modprobe.d
+	tool=$(SMMU_BTM_MODPROBE_D=/tmp/modprobe.d smmu-btm-check -s -d 0000:00:03.0 2>&1)
+	show "broadcast-check: smmu-btm-check -s says: $(echo "$tool" | head -n 1); $(echo "$tool" | tail -n 1)"
+}
+
 run_pasid() {
 	[ "$ARG_board" != stock ] && [ "$ARG_sva" = 1 ] || return 0
 	[ ! -e /sys/bus/pci/devices/0001:40:00.0 ] || rescan_expander_ports
@@ -849,6 +991,7 @@ run_pasid() {
 	run_test pasid-dma-stock t_pasid_dma_stock
 	run_test report-pasid t_report_pasid
 	run_test pasid-dma-btm t_pasid_dma_btm
+	run_test broadcast-check t_broadcast_check
 	[ "$ARG_board" = btm ] || return 0
 	run_test two-smmus t_two_smmus
 	run_test stall-masters t_stall_masters
