@@ -84,6 +84,8 @@ enum bcheck_verdict bcheck_decide(const struct bcheck_obs *obs,
 				  const char **why);
 enum bcheck_verdict bcheck_combine(const enum bcheck_verdict *kinds,
 				   unsigned int n, unsigned int *decisive);
+enum bcheck_verdict bcheck_observers(enum bcheck_verdict atos,
+				     enum bcheck_verdict device);
 const char *bcheck_kind_name(enum bcheck_kind kind);
 const char *bcheck_verdict_name(enum bcheck_verdict verdict);
 

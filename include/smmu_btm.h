@@ -117,7 +117,9 @@ struct bcheck_result {
  * @ptm_zero: BTM is in use here with PTM 0, cleared at this load or left
  *	      so by an earlier one (not under test_btm_active)
  * @provider: the SVA domain provider, when @activity is BTM_ACT_ACTIVE
- * @check: the last broadcast check's result (btm_broadcast_check())
+ * @check: the last broadcast check by ATOS (btm_broadcast_check())
+ * @check_dev: the last broadcast check observed by a device
+ *	       (smmu_btm_check_device())
  * @verifying: verify=required and no check has proven delivery yet: the
  *	       shim still sends the TLBI commands
  * @broadcasts_lost: a check found broadcasts not delivered: the shim sends
@@ -147,6 +149,7 @@ struct btm_smmu {
 	bool ptm_zero;
 	struct btm_provider provider;
 	struct bcheck_result check;
+	struct bcheck_result check_dev;
 	bool verifying;
 	bool broadcasts_lost;
 };
@@ -192,6 +195,8 @@ void btm_read_kernel_facts(struct btm_kernel_facts *kernel,
 int btm_broadcast_check(struct btm_state *state, const char *name,
 			bool skip_control);
 bool btm_broadcasts_relied_on(const struct btm_smmu *smmu);
+void btm_check_setup(struct btm_state *state);
+enum bcheck_verdict btm_check_verdict(const struct btm_smmu *smmu);
 
 int smmu_btm_status_init(const struct btm_state *state);
 void smmu_btm_status_exit(void);

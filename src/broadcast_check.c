@@ -25,6 +25,7 @@
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/highmem.h>
 #include <linux/io.h>
 #include <linux/iommu.h>
 #include <linux/iopoll.h>
@@ -32,6 +33,7 @@
 #include <linux/mman.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/string.h>
 #include <linux/sched/mm.h>
 #include <asm/mmu.h>
 #include <asm/tlbflush.h>
@@ -41,6 +43,7 @@
 #include "cmdq.h"
 #include "compat.h"
 #include "smmu_btm.h"
+#include "smmu_btm_observer.h"
 #include "smmu_cmds.h"
 
 /* ATOS lookups are global to the SMMU: one check at a time. */
@@ -117,23 +120,66 @@ static void broadcast_tlbi(enum bcheck_kind kind, struct mm_struct *mm,
 	dsb(ish);
 }
 
-/* One GATOS lookup of a stage 1 read of @va by @sid/@ssid. */
-static struct bcheck_lookup atos_lookup(void __iomem *regs, u32 sid, u32 ssid,
-					unsigned long va, unsigned int *fault)
+/*
+ * What looks the test page up: the SMMU's ATOS interface, or a device
+ * reading the page through its SVA binding. lookup() reports the page the
+ * observer saw the address translated to.
+ */
+struct observer {
+	const char *name;
+	struct bcheck_lookup (*lookup)(struct observer *o, unsigned long va);
+	/* ATOS */
+	void __iomem *regs;
+	u32 sid;
+	u32 ssid;
+	unsigned int fault;
+	/* a device */
+	smmu_btm_read_fn read;
+	void *ctx;
+	u64 old_pa;
+	u64 new_pa;
+};
+
+/* One GATOS lookup of a stage 1 read of @va by the stream and substream. */
+static struct bcheck_lookup atos_lookup(struct observer *o, unsigned long va)
 {
+	void __iomem *regs = o->regs;
 	struct bcheck_lookup l = {};
 	u32 ctrl;
 
-	*fault = 0xfd;
+	o->fault = 0xfd;
 	if (readl_relaxed(regs + SMMU_GATOS_CTRL) & GATOS_CTRL_RUN)
 		return l;
-	writeq_relaxed(gatos_sid_value(sid, true, ssid), regs + SMMU_GATOS_SID);
+	writeq_relaxed(gatos_sid_value(o->sid, true, o->ssid),
+		       regs + SMMU_GATOS_SID);
 	writeq_relaxed(gatos_addr_value(va), regs + SMMU_GATOS_ADDR);
 	writel(GATOS_CTRL_RUN, regs + SMMU_GATOS_CTRL);
 	if (readl_relaxed_poll_timeout(regs + SMMU_GATOS_CTRL, ctrl,
 				       !(ctrl & GATOS_CTRL_RUN), 1, 100000))
 		return l;
-	l.ok = gatos_par_decode(readq(regs + SMMU_GATOS_PAR), &l.pa, fault);
+	l.ok = gatos_par_decode(readq(regs + SMMU_GATOS_PAR), &l.pa, &o->fault);
+	return l;
+}
+
+/* The bytes each page starts with: which one the device read tells. */
+#define PATTERN_OLD	0x5a
+#define PATTERN_NEW	0xa5
+#define PATTERN_LEN	64
+
+/* The device reads the page's first bytes through its PASID. */
+static struct bcheck_lookup device_lookup(struct observer *o,
+					  unsigned long va)
+{
+	struct bcheck_lookup l = {};
+	u8 buf[PATTERN_LEN];
+
+	if (o->read(o->ctx, va, buf, sizeof(buf)))
+		return l;
+	l.ok = true;
+	if (!memchr_inv(buf, PATTERN_OLD, sizeof(buf)))
+		l.pa = o->old_pa;
+	else if (!memchr_inv(buf, PATTERN_NEW, sizeof(buf)))
+		l.pa = o->new_pa;
 	return l;
 }
 
@@ -165,16 +211,24 @@ static void forget_page(struct btm_smmu *smmu, struct mm_struct *mm,
 			dev_name(smmu->hwdev));
 }
 
+static void fill_page(struct page *page, int byte)
+{
+	void *p = kmap_local_page(page);
+
+	memset(p, byte, PATTERN_LEN);
+	kunmap_local(p);
+}
+
 /*
  * For each kind of broadcast, the three lookups, with the mm's lock held
  * for writing so that nothing else changes or faults the test page
- * meanwhile, and the page put back after each.
+ * meanwhile, and the page put back after each. The pages need no fault:
+ * a device's read does not wait for the mm's lock.
  */
 static int observe(struct btm_smmu *smmu, struct mm_struct *mm,
-		   unsigned long va, u32 sid, u32 ssid, bool skip_control,
+		   unsigned long va, struct observer *o, bool skip_control,
 		   struct bcheck_result *res)
 {
-	void __iomem *regs = btm_regs(smmu->drv);
 	unsigned int k, nkinds = BCHECK_KINDS;
 	struct pte_swap sw = {};
 	struct bcheck_obs *obs;
@@ -183,25 +237,24 @@ static int observe(struct btm_smmu *smmu, struct mm_struct *mm,
 	sw.to = alloc_page(GFP_KERNEL);
 	if (!sw.to)
 		return -ENOMEM;
+	fill_page(sw.to, PATTERN_NEW);
+	o->new_pa = page_to_phys(sw.to);
 	if (!system_supports_tlb_range())
 		nkinds = BCHECK_BY_RANGE;
 
 	mmap_write_lock(mm);
 	for (k = 0; k < nkinds && !ret; k++) {
 		obs = &res->obs[k];
-		obs->new_pa = page_to_phys(sw.to);
-		obs->before = atos_lookup(regs, sid, ssid, va, &res->fault);
+		obs->old_pa = o->old_pa;
+		obs->new_pa = o->new_pa;
+		obs->before = o->lookup(o, va);
 		sw.done = false;
 		ret = apply_to_page_range(mm, va, PAGE_SIZE, swap_pte, &sw);
 		if (!ret) {
-			if (skip_control)
-				obs->stale = obs->before;
-			else
-				obs->stale = atos_lookup(regs, sid, ssid, va,
-							 &res->fault);
+			obs->stale = skip_control ? obs->before :
+						    o->lookup(o, va);
 			broadcast_tlbi(k, mm, va);
-			obs->after = atos_lookup(regs, sid, ssid, va,
-						 &res->fault);
+			obs->after = o->lookup(o, va);
 			res->kind[k] = bcheck_decide(obs, &res->kind_why[k]);
 			res->nkinds = k + 1;
 		}
@@ -216,26 +269,24 @@ static int observe(struct btm_smmu *smmu, struct mm_struct *mm,
 }
 
 /*
- * Run the check through @dev on @smmu with the current process's mm, and
- * record the verdict in @smmu->check.
+ * Run the check on @smmu with the current process's mm through a page of
+ * its own bound to @dev (@pasid: the binding the device's driver made;
+ * 0: bind here), and record the verdict in @res.
  */
 static void check_through(struct btm_smmu *smmu, struct device *dev,
-			  bool skip_control)
+			  u32 pasid, struct observer *o, bool skip_control,
+			  struct bcheck_result *res)
 {
-	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
-	struct bcheck_result *res = &smmu->check;
 	struct mm_struct *mm = current->mm;
-	struct iommu_sva *sva;
+	struct iommu_sva *sva = NULL;
 	struct page *page;
 	unsigned long va;
 	unsigned int k;
-	u64 old_pa;
-	u32 ssid;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
 	res->verdict = BCHECK_UNPROVEN;
-	res->observer = "ATOS";
+	res->observer = o->name;
 	res->why = "";
 	snprintf(res->device, sizeof(res->device), "%s", dev_name(dev));
 
@@ -252,19 +303,22 @@ static void check_through(struct btm_smmu *smmu, struct device *dev,
 		res->why = "the test page could not be held";
 		goto unmap;
 	}
-	old_pa = page_to_phys(page);
+	fill_page(page, PATTERN_OLD);
+	o->old_pa = page_to_phys(page);
 
-	sva = btm_sva_bind(dev, mm);
-	if (IS_ERR_OR_NULL(sva)) {
-		res->err = sva ? PTR_ERR(sva) : -ENODEV;
-		res->why = "the device could not bind the process (SVA)";
-		goto put;
+	if (!pasid) {
+		sva = btm_sva_bind(dev, mm);
+		if (IS_ERR_OR_NULL(sva)) {
+			res->err = sva ? PTR_ERR(sva) : -ENODEV;
+			res->why = "the device could not bind the process (SVA)";
+			goto put;
+		}
+		pasid = iommu_sva_get_pasid(sva);
 	}
-	ssid = iommu_sva_get_pasid(sva);
+	o->ssid = pasid;
 
-	for (k = 0; k < BCHECK_KINDS; k++)
-		res->obs[k].old_pa = old_pa;
-	ret = observe(smmu, mm, va, fwspec->ids[0], ssid, skip_control, res);
+	ret = observe(smmu, mm, va, o, skip_control, res);
+	res->fault = o->fault;
 	if (ret) {
 		res->err = ret;
 		res->why = "the test page's entry could not be rewritten";
@@ -272,7 +326,8 @@ static void check_through(struct btm_smmu *smmu, struct device *dev,
 		res->verdict = bcheck_combine(res->kind, res->nkinds, &k);
 		res->why = res->kind_why[k];
 	}
-	iommu_sva_unbind_device(sva);
+	if (sva)
+		iommu_sva_unbind_device(sva);
 put:
 	put_page(page);
 unmap:
@@ -293,13 +348,16 @@ bool btm_broadcasts_relied_on(const struct btm_smmu *smmu)
 	       !smmu->verifying && !smmu->broadcasts_lost;
 }
 
-/* What a verdict changes: whether the shim relies on the broadcasts. */
-static void apply_verdict(struct btm_smmu *smmu)
+/*
+ * What a verdict changes: whether the shim relies on the broadcasts. Lost
+ * by any observer is lost; one observer's proof is enough to rely on them.
+ */
+static void apply_verdict(struct btm_smmu *smmu, enum bcheck_verdict verdict)
 {
 	struct smmu_cmd cmd;
 	u32 cr0, cr2;
 
-	switch (smmu->check.verdict) {
+	switch (verdict) {
 	case BCHECK_DELIVERED:
 		if (!smmu->verifying || smmu->broadcasts_lost)
 			return;
@@ -326,8 +384,34 @@ static void apply_verdict(struct btm_smmu *smmu)
 	}
 }
 
+/* The SMMU smmu-btm uses BTM on that translates for @dev, or an errno. */
+static struct btm_smmu *checkable_smmu(struct btm_state *state,
+				       struct device *dev)
+{
+	struct iommu_device *iommu = dev->iommu ? dev->iommu->iommu_dev : NULL;
+	struct btm_smmu *smmu;
+
+	if (!dev_iommu_fwspec_get(dev))
+		return ERR_PTR(-ENXIO);
+	list_for_each_entry(smmu, &state->smmus, node) {
+		if (!iommu || smmu->iommu != iommu)
+			continue;
+		if (smmu->activity != BTM_ACT_ACTIVE || !smmu->ptm_zero)
+			return ERR_PTR(-EOPNOTSUPP);
+		return smmu;
+	}
+	return ERR_PTR(-ENXIO);
+}
+
+static void log_result(struct btm_smmu *smmu, const struct bcheck_result *r)
+{
+	pr_info("%s: broadcast check through %s by %s: %s: %s\n",
+		dev_name(smmu->hwdev), r->device, r->observer,
+		bcheck_verdict_name(r->verdict), r->why);
+}
+
 /**
- * btm_broadcast_check() - run the broadcast check on the SMMU of a device
+ * btm_broadcast_check() - run the broadcast check by ATOS on a device's SMMU
  * @state: the module's state
  * @name: the device, by name (a PCI function such as 0000:00:03.0)
  * @skip_control: a mutation, for tests only: take the first lookup for the
@@ -348,8 +432,9 @@ static void apply_verdict(struct btm_smmu *smmu)
 int btm_broadcast_check(struct btm_state *state, const char *name,
 			bool skip_control)
 {
-	struct btm_smmu *smmu, *found = NULL;
-	struct iommu_device *iommu;
+	struct observer o = { .name = "ATOS", .lookup = atos_lookup };
+	struct bcheck_result *res;
+	struct btm_smmu *smmu;
 	struct device *dev;
 	int ret = 0;
 
@@ -358,39 +443,110 @@ int btm_broadcast_check(struct btm_state *state, const char *name,
 	dev = bus_find_device_by_name(&pci_bus_type, NULL, name);
 	if (!dev)
 		return -ENODEV;
-	iommu = dev->iommu ? dev->iommu->iommu_dev : NULL;
-	list_for_each_entry(smmu, &state->smmus, node)
-		if (iommu && smmu->iommu == iommu)
-			found = smmu;
-	if (!found || !dev_iommu_fwspec_get(dev)) {
-		ret = -ENXIO;
-		goto out;
-	}
-	smmu = found;
-	if (smmu->activity != BTM_ACT_ACTIVE || !smmu->ptm_zero) {
-		ret = -EOPNOTSUPP;
+	smmu = checkable_smmu(state, dev);
+	if (IS_ERR(smmu)) {
+		ret = PTR_ERR(smmu);
 		goto out;
 	}
 
 	mutex_lock(&check_lock);
+	res = &smmu->check;
 	if (!(smmu->regs.idr0 & IDR0_ATOS)) {
-		memset(&smmu->check, 0, sizeof(smmu->check));
-		smmu->check.verdict = BCHECK_UNPROVEN;
-		smmu->check.observer = "none";
-		smmu->check.why = "no observer: the SMMU has no ATOS (IDR0.ATOS 0); "
-				  "a device doing SVA DMA would prove it";
-		snprintf(smmu->check.device, sizeof(smmu->check.device), "%s",
-			 dev_name(dev));
+		memset(res, 0, sizeof(*res));
+		res->verdict = BCHECK_UNPROVEN;
+		res->observer = "none";
+		res->why = "no observer: the SMMU has no ATOS (IDR0.ATOS 0); "
+			   "a device doing SVA DMA would prove it";
+		snprintf(res->device, sizeof(res->device), "%s", dev_name(dev));
 	} else {
-		check_through(smmu, dev, skip_control);
+		o.regs = btm_regs(smmu->drv);
+		o.sid = dev_iommu_fwspec_get(dev)->ids[0];
+		check_through(smmu, dev, 0, &o, skip_control, res);
 	}
-	apply_verdict(smmu);
-	pr_info("%s: broadcast check through %s by %s: %s: %s\n",
-		dev_name(smmu->hwdev), smmu->check.device,
-		smmu->check.observer, bcheck_verdict_name(smmu->check.verdict),
-		smmu->check.why);
+	apply_verdict(smmu, res->verdict);
+	log_result(smmu, res);
 	mutex_unlock(&check_lock);
 out:
 	put_device(dev);
 	return ret;
 }
+
+/**
+ * btm_check_verdict() - an SMMU's verdict over both observers
+ * @smmu: the SMMU
+ *
+ * Return: NOT delivered when either observer found it, else delivered when
+ * either proved it, else unproven, or not run when neither ran.
+ */
+enum bcheck_verdict btm_check_verdict(const struct btm_smmu *smmu)
+{
+	return bcheck_observers(smmu->check.verdict, smmu->check_dev.verdict);
+}
+
+static struct btm_state *check_state;
+
+/**
+ * btm_check_setup() - let devices' drivers run the check (or stop them)
+ * @state: the module's state, or NULL at unload
+ */
+void btm_check_setup(struct btm_state *state)
+{
+	mutex_lock(&check_lock);
+	check_state = state;
+	mutex_unlock(&check_lock);
+}
+
+/**
+ * smmu_btm_check_device() - the broadcast check, observed by a device
+ * @dev: the device, which its driver bound to the calling process for SVA
+ * @pasid: that binding's PASID
+ * @read: makes the device read through @pasid (its own DMA, no fault
+ *	expected: the pages are present)
+ * @ctx: passed to @read
+ *
+ * The check of btm_broadcast_check(), with the device's reads as the
+ * observer: the test page starts with one pattern and the page its entry
+ * is rewritten to with another, so what the device reads says which page
+ * the SMMU translated to. For SMMUs without ATOS, through a device that
+ * does SVA DMA anyway (the accelerators a board has). A device with ATS
+ * enabled is refused: it reads through its own ATC, which no broadcast
+ * reaches (the shim invalidates it with commands).
+ *
+ * Context: process, the process @dev is bound to; sleeps. The caller
+ * holds a reference on this module (symbol_get()).
+ * Return: 0 when the check ran (the verdict is in the status file and the
+ * log), else a negative errno as btm_broadcast_check(), or -EBUSY while
+ * the module is loading or unloading.
+ */
+int smmu_btm_check_device(struct device *dev, u32 pasid,
+			  smmu_btm_read_fn read, void *ctx)
+{
+	struct observer o = {
+		.name = "device", .lookup = device_lookup,
+		.read = read, .ctx = ctx,
+	};
+	struct btm_smmu *smmu;
+	int ret = 0;
+
+	if (!current->mm || !pasid)
+		return -EINVAL;
+	if (dev_is_pci(dev) && to_pci_dev(dev)->ats_enabled)
+		return -EOPNOTSUPP;
+	mutex_lock(&check_lock);
+	if (!check_state) {
+		ret = -EBUSY;
+		goto out;
+	}
+	smmu = checkable_smmu(check_state, dev);
+	if (IS_ERR(smmu)) {
+		ret = PTR_ERR(smmu);
+		goto out;
+	}
+	check_through(smmu, dev, pasid, &o, false, &smmu->check_dev);
+	apply_verdict(smmu, smmu->check_dev.verdict);
+	log_result(smmu, &smmu->check_dev);
+out:
+	mutex_unlock(&check_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(smmu_btm_check_device);

@@ -424,6 +424,7 @@ static int __init smmu_btm_init(void)
 	pr_info("version %s loaded (driver %s, %u symbols bound, BTF %s)\n",
 		SMMU_BTM_VERSION, btm_driver_gen_name(state.binding.gen),
 		state.binding.resolved, state.binding.btf);
+	btm_check_setup(&state);
 	/* Everything above is visible to a check that sees this. */
 	smp_store_release(&loaded, true);
 	return 0;
@@ -433,6 +434,7 @@ static void __exit smmu_btm_exit(void)
 {
 	/* A check holds a module reference: none runs from here on. */
 	WRITE_ONCE(loaded, false);
+	btm_check_setup(NULL);
 	smmu_btm_status_exit();
 	smmu_btm_unuse();
 	smmu_btm_forget(&state.smmus);

@@ -38,33 +38,43 @@ static const char * const activity_keys[] = {
 	[BTM_ACT_REFUSED] = "refused",
 };
 
-/* The last broadcast check (btm_broadcast_check()) on @smmu. */
-static void show_check(struct seq_file *m, struct btm_smmu *smmu)
+/* One observer's last broadcast check on SMMU @i, as KEY lines. */
+static void show_result(struct seq_file *m, unsigned int i, const char *key,
+			const struct bcheck_result *c)
 {
-	const struct bcheck_result *c = &smmu->check;
 	const struct bcheck_obs *o;
-	unsigned int i = smmu->index;
 	unsigned int k;
 
-	seq_printf(m, "smmu%u.atos: %s\n", i,
-		   str_yes_no(smmu->regs.idr0 & IDR0_ATOS));
-	seq_printf(m, "smmu%u.broadcast_check: %s\n", i,
-		   bcheck_verdict_name(c->verdict));
 	if (c->verdict == BCHECK_NOT_RUN)
 		return;
-	seq_printf(m, "smmu%u.broadcast_check_text: through %s, observer %s: %s",
-		   i, c->device, c->observer, c->why);
+	seq_printf(m, "smmu%u.%s: %s: through %s, observer %s: %s", i, key,
+		   bcheck_verdict_name(c->verdict), c->device, c->observer,
+		   c->why);
 	if (c->err)
 		seq_printf(m, " (%d)", c->err);
 	seq_puts(m, "\n");
 	for (k = 0; k < c->nkinds; k++) {
 		o = &c->obs[k];
-		seq_printf(m, "smmu%u.broadcast_check_kind: %s: %s: pages 0x%llx then 0x%llx; ATOS gave 0x%llx, without an invalidation 0x%llx, after the broadcast 0x%llx (0: no translation)\n",
-			   i, bcheck_kind_name(k), bcheck_verdict_name(c->kind[k]),
-			   o->old_pa, o->new_pa, o->before.ok ? o->before.pa : 0,
+		seq_printf(m, "smmu%u.%s_kind: %s: %s: pages 0x%llx then 0x%llx; seen 0x%llx, without an invalidation 0x%llx, after the broadcast 0x%llx (0: neither)\n",
+			   i, key, bcheck_kind_name(k),
+			   bcheck_verdict_name(c->kind[k]), o->old_pa, o->new_pa,
+			   o->before.ok ? o->before.pa : 0,
 			   o->stale.ok ? o->stale.pa : 0,
 			   o->after.ok ? o->after.pa : 0);
 	}
+}
+
+/* The broadcast checks on @smmu: by ATOS and by a device. */
+static void show_check(struct seq_file *m, struct btm_smmu *smmu)
+{
+	unsigned int i = smmu->index;
+
+	seq_printf(m, "smmu%u.atos: %s\n", i,
+		   str_yes_no(smmu->regs.idr0 & IDR0_ATOS));
+	seq_printf(m, "smmu%u.broadcast_check: %s\n", i,
+		   bcheck_verdict_name(btm_check_verdict(smmu)));
+	show_result(m, i, "broadcast_check_atos", &smmu->check);
+	show_result(m, i, "broadcast_check_device", &smmu->check_dev);
 }
 
 /* Whether the shim relies on @smmu's broadcasts, and why not. */

@@ -219,6 +219,29 @@ enum bcheck_verdict bcheck_combine(const enum bcheck_verdict *kinds,
 }
 
 /**
+ * bcheck_observers() - an SMMU's verdict over its two observers
+ * @atos: the verdict by ATOS
+ * @device: the verdict by a device
+ *
+ * Lost for one observer is lost. Otherwise one observer's proof is enough:
+ * the other may simply be unable to tell (no ATOS, an ATOS that walks).
+ *
+ * Return: NOT delivered if either says so, else delivered if either does,
+ * else unproven if either ran, else not run.
+ */
+enum bcheck_verdict bcheck_observers(enum bcheck_verdict atos,
+				     enum bcheck_verdict device)
+{
+	if (atos == BCHECK_NOT_DELIVERED || device == BCHECK_NOT_DELIVERED)
+		return BCHECK_NOT_DELIVERED;
+	if (atos == BCHECK_DELIVERED || device == BCHECK_DELIVERED)
+		return BCHECK_DELIVERED;
+	if (atos == BCHECK_UNPROVEN || device == BCHECK_UNPROVEN)
+		return BCHECK_UNPROVEN;
+	return BCHECK_NOT_RUN;
+}
+
+/**
  * bcheck_kind_name() - a kind of broadcast, for people
  * @kind: the kind
  *

@@ -869,16 +869,32 @@ t_moves_under_ats() {
 	fi
 }
 
-# check_verdict DEV: the broadcast check through DEV (the module's check
-# parameter), printed as "VERDICT|OBSERVER TEXT" of DEV's SMMU.
+# check_result OBSERVER DEV: the last check by OBSERVER (atos or device)
+# through DEV, from the status file, as "VERDICT|through DEV, ...".
+check_result() {
+	awk -v k=".broadcast_check_$1: " -v d=": through $2," '
+	index($0, k) && index($0, d) {
+		sub(/^[^:]*: /, ""); v = $0; sub(/: through .*/, "", v)
+		t = $0; sub(/^[^:]*: /, "", t); print v "|" t; exit
+	}' /sys/kernel/debug/smmu_btm/status
+}
+
+# check_verdict DEV: the broadcast check by ATOS through DEV (the module's
+# check parameter), printed as check_result prints it.
 check_verdict() {
 	echo "$1" >/sys/module/smmu_btm/parameters/check || { echo "not run|"; return; }
-	awk -F': ' -v d="$1" '
-	$1 ~ /\.broadcast_check$/ { v[$1] = $2 }
-	$1 ~ /\.broadcast_check_text$/ && index($0, "through " d ",") {
-		k = $1; sub(/_text$/, "", k); t = substr($0, length($1) + 3)
-	}
-	END { print v[k] "|" t }' /sys/kernel/debug/smmu_btm/status
+	check_result atos "$1"
+}
+
+# device_verdict DEV: the broadcast check with the PCI device DEV as the
+# observer (pdt-test -B: smmu_btm_check_device() through its driver).
+device_verdict() {
+	for m in /sys/class/misc/pasid-dma-test*; do
+		[ "$(basename "$(readlink "$m/device")")" = "$1" ] || continue
+		pdt-test -B -d "/dev/$(basename "$m")" 2>&1 | sed 's/^/pdt-test: /' >&2
+		break
+	done
+	check_result device "$1"
 }
 
 # The broadcast check (issue 31), per SMMU of the board: ATOS on smmu0
@@ -903,7 +919,16 @@ t_broadcast_check() {
 	"$want|"*"observer ATOS"*) ;;
 	*) fail "smmu0's check says '${r0%%|*}', the $ARG_board board '$want' by ATOS" ;;
 	esac
-	grep '^smmu0.broadcast_check_kind' /sys/kernel/debug/smmu_btm/status |
+	grep '^smmu0.broadcast_check_atos_kind' /sys/kernel/debug/smmu_btm/status |
+		while read -r line; do show "broadcast-check: $line"; done
+	# The same with the device as the observer
+	dv=$(device_verdict 0000:00:03.0)
+	show "broadcast-check: smmu0 observed by the device 0000:00:03.0: ${dv%%|*}: ${dv#*|}"
+	case "$dv" in
+	"$want|"*"observer device"*) ;;
+	*) fail "smmu0's check by the device says '${dv%%|*}', the $ARG_board board '$want'" ;;
+	esac
+	grep '^smmu0.broadcast_check_device_kind' /sys/kernel/debug/smmu_btm/status |
 		while read -r line; do show "broadcast-check: $line"; done
 	if [ "$ARG_board" = btm ]; then
 		# The functions behind the expanders' root ports, not the ports
@@ -916,6 +941,13 @@ t_broadcast_check() {
 		"unproven|"*"observer none"*) ;;
 		*) fail "without ATOS the check says '${r1%%|*}', not unproven" ;;
 		esac
+		# Without ATOS, a device proves it
+		dv=$(device_verdict "$d1")
+		all=$(status_value smmu1.broadcast_check)
+		show "broadcast-check: smmu1 observed by the device $d1: ${dv%%|*}: ${dv#*|}; smmu1.broadcast_check: $all"
+		[ "${dv%%|*}" = delivered ] && [ "$all" = delivered ] ||
+			fail "smmu1 without ATOS: the device's check '${dv%%|*}', over both '$all'"
+
 		case "$r2" in
 		"unproven|"*"negative control failed"*) ;;
 		*) fail "an ATOS that never shows a stale entry gave '${r2%%|*}', not unproven" ;;

@@ -1626,12 +1626,15 @@ int main(int argc, char **argv)
 	const char *dev2 = NULL, *wait = NULL, *arm = NULL, *remove = NULL;
 	const char *hunt = NULL, *dma_stop = NULL;
 	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
-	int only_control = 0, stall = 0, no_stall = 0;
+	int only_control = 0, stall = 0, no_stall = 0, bcheck = 0;
 	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "2:A:bc:D:d:H:kl:m:nR:r:Ss:w:xZ")) != -1) {
+	while ((c = getopt(argc, argv, "2:A:Bbc:D:d:H:kl:m:nR:r:Ss:w:xZ")) != -1) {
 		switch (c) {
+		case 'B':
+			bcheck = 1;
+			break;
 		case '2':
 			dev2 = optarg;
 			break;
@@ -1688,7 +1691,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-b [-n] | -c CDFILE | -k | -S [-Z] | -H HUNT [-r SEED -s N] | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | -D STOPFILE | [-x] [-r SEED [-s N]]] [-d DEV]\n",
+				"usage: %s [-B | -b [-n] | -c CDFILE | -k | -S [-Z] | -H HUNT [-r SEED -s N] | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | -D STOPFILE | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1714,7 +1717,16 @@ int main(int argc, char **argv)
 		printf(" domain-pgsizes 0x%x", info.domain_pgsizes);
 	printf("\n");
 
-	if (hunt) {
+	if (bcheck) {
+		/* smmu_btm's broadcast check, this device observing */
+		if (ioctl(fd, PDT_IOC_BCHECK)) {
+			printf("FAIL bcheck: PDT_IOC_BCHECK: %s\n", strerror(errno));
+			failed++;
+		} else {
+			printf("bcheck: ran (the result is in smmu_btm's status)\n");
+			passed++;
+		}
+	} else if (hunt) {
 		if (one_hunt(hunt, seed, steps))
 			failed++;
 	} else if (dma_stop) {

@@ -48,6 +48,7 @@
 
 #include "compat.h"
 #include "pasid_dma_test.h"
+#include "smmu_btm_observer.h"
 
 #define PDT_VENDOR_ID		0x1b36
 #define PDT_DEVICE_ID		0x00f0
@@ -515,6 +516,43 @@ static int pdt_dbg_cd_no_stall(struct pdt_file *pf)
 	return 0;
 }
 
+/* smmu_btm's observer: the device reads @len bytes at @va into @buf. */
+static int pdt_observe_read(void *ctx, unsigned long va, void *buf,
+			    size_t len)
+{
+	struct pdt_file *pf = ctx;
+	struct pdt_op op = {
+		.addr = va, .len = len, .op = PDT_OP_READ, .pasid = pf->pasid,
+	};
+	int err;
+
+	if (len > PDT_BUF_SIZE)
+		return -EINVAL;
+	err = pdt_exec(pf->pdt, &op);
+	if (err)
+		return err;
+	if (op.status & (PDT_STATUS_FAULT | PDT_STATUS_ERROR))
+		return -EFAULT;
+	memcpy_fromio(buf, pf->pdt->buf, len);
+	return 0;
+}
+
+static int pdt_bcheck(struct pdt_file *pf)
+{
+	int (*check)(struct device *dev, u32 pasid, smmu_btm_read_fn read,
+		     void *ctx);
+	int err;
+
+	if (current->mm != pf->mm)
+		return -EPERM;
+	check = symbol_get(smmu_btm_check_device);
+	if (!check)
+		return -ENOPKG;
+	err = check(&pf->pdt->pdev->dev, pf->pasid, pdt_observe_read, pf);
+	symbol_put(smmu_btm_check_device);
+	return err;
+}
+
 static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pdt_file *pf = file->private_data;
@@ -594,6 +632,10 @@ static long pdt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (!debug_btm || !capable(CAP_SYS_ADMIN))
 			return -EPERM;
 		return pdt_dbg_cd_no_stall(pf);
+	case PDT_IOC_BCHECK:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		return pdt_bcheck(pf);
 	default:
 		return -ENOTTY;
 	}

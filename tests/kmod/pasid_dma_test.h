@@ -187,4 +187,12 @@ struct pdt_dma_check {
 /* Root only: the pages are the kernel's, the IOVAs the DMA API's. */
 #define PDT_IOC_DMA_CHECK	_IOWR(PDT_IOC_MAGIC, 7, struct pdt_dma_check)
 
+/*
+ * Root only: smmu_btm's broadcast check with this device as the observer
+ * (smmu_btm_check_device(), taken with symbol_get(): -ENOPKG when smmu_btm
+ * is not loaded), in the caller's process, through this file's PASID. The
+ * result is in smmu_btm's status file.
+ */
+#define PDT_IOC_BCHECK		_IO(PDT_IOC_MAGIC, 8)
+
 #endif /* PASID_DMA_TEST_H */

@@ -110,6 +110,27 @@ static void test_combine(void **state)
 	assert_string_equal(bcheck_kind_name(BCHECK_BY_RANGE), "by range");
 }
 
+static void test_observers(void **state)
+{
+	(void)state;
+	assert_int_equal(bcheck_observers(BCHECK_NOT_RUN, BCHECK_NOT_RUN),
+			 BCHECK_NOT_RUN);
+	/* no ATOS: the device proves it */
+	assert_int_equal(bcheck_observers(BCHECK_UNPROVEN, BCHECK_DELIVERED),
+			 BCHECK_DELIVERED);
+	assert_int_equal(bcheck_observers(BCHECK_DELIVERED, BCHECK_NOT_RUN),
+			 BCHECK_DELIVERED);
+	assert_int_equal(bcheck_observers(BCHECK_UNPROVEN, BCHECK_NOT_RUN),
+			 BCHECK_UNPROVEN);
+	/* lost for either is lost, whatever the other proved */
+	assert_int_equal(bcheck_observers(BCHECK_DELIVERED,
+					  BCHECK_NOT_DELIVERED),
+			 BCHECK_NOT_DELIVERED);
+	assert_int_equal(bcheck_observers(BCHECK_NOT_DELIVERED,
+					  BCHECK_DELIVERED),
+			 BCHECK_NOT_DELIVERED);
+}
+
 static void test_gatos_sid(void **state)
 {
 	(void)state;
@@ -166,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_tlbi_arg),
 		cmocka_unit_test(test_tlbi_asid_range),
 		cmocka_unit_test(test_combine),
+		cmocka_unit_test(test_observers),
 		cmocka_unit_test(test_gatos_sid),
 		cmocka_unit_test(test_gatos_addr),
 		cmocka_unit_test(test_gatos_par),
