@@ -569,8 +569,39 @@ t_hunt_table() {
 		esac
 	done
 	hunt_table_check "$cols" "$pcis"
+	# What the next load must leave alone: smmu-btm-check -s saves it
+	mkdir -p /tmp/modprobe.d
+	rm -f /tmp/modprobe.d/smmu-btm-check.conf
+	SMMU_BTM_MODPROBE_D=/tmp/modprobe.d smmu-btm-check -s \
+		$(for d in $pcis; do printf ' -d %s' "$d"; done) >/tmp/check.out 2>&1
 	rmmod pasid_dma_test
 	rmmod_settled smmu_btm || fail "rmmod smmu_btm failed"
+	hunt_table_refusals "$cols" "$pcis"
+}
+
+# The next load with ptm=clear and what smmu-btm-check -s saved: every
+# SMMU the check found NOT delivered refused (PTM left 1), the good one and
+# the one that ignores only commands active, the one without BTM off.
+hunt_table_refusals() { # VARIANTS PCI-NAMES
+	opts=$(sed -n 's/^options smmu_btm //p' /tmp/modprobe.d/smmu-btm-check.conf 2>/dev/null)
+	insmod /smmu_btm.ko ptm=clear "$opts" || { fail "insmod ptm=clear $opts failed"; return; }
+	row='' variants=$1
+	set -- $2
+	for v in $variants; do
+		d=$1
+		shift
+		i=$(smmu_index "$(basename "$(readlink "/sys/bus/pci/devices/$d/iommu")")")
+		state=$(status_value "smmu$i.btm_state")
+		case "$v:$ARG_el" in
+		btm:* | cmds:* | el2:el1) want=active ;;
+		off:*) want=off ;;
+		*) want=refused ;;
+		esac
+		[ "$state" = "$want" ] || fail "reloaded with $opts: the $v SMMU (smmu$i) is '$state', not '$want'"
+		row="$row$(printf '%-8s' "$state")"
+	done
+	rmmod smmu_btm || fail "rmmod smmu_btm failed"
+	show "hunt-table: $(printf '%-14s' 'next load')$row"
 }
 
 # The broadcast check on each SMMU of the variants board, as its last row:
