@@ -27,9 +27,13 @@ struct xarray;
  * @covers: invalidations of a moving domain that the hooks widened to
  *	    both of its ASIDs
  * @arrays: invalidation arrays allocated and not yet freed (7.x)
- * @armings: moves the hooks were armed for
- * @hooks: kprobes registered now (armed only during a move)
+ * @armings: times the hooks were armed (a move that found them armed
+ *	     does not count)
+ * @arm_ns: time spent arming them, in all
+ * @hooks: kprobes registered now (armed around moves only)
  * @armed: the kprobes are armed now
+ * @covering: the kprobes widen a moving domain's invalidations now (only
+ *	      during a move)
  * @needs_hooks: this driver generation moves with kprobes (not 7.x)
  */
 struct btm_move_stats {
@@ -41,8 +45,10 @@ struct btm_move_stats {
 	u64 covers;
 	long arrays;
 	u64 armings;
+	u64 arm_ns;
 	unsigned int hooks;
 	bool armed;
+	bool covering;
 	bool needs_hooks;
 };
 

@@ -64,8 +64,10 @@ struct iommu_domain;
  * @move_cover_get: make moves possible from now on (the probes placed,
  *		    disarmed); NULL where invalidations need no help
  * @move_cover_put: undo @move_cover_get
- * @move_cover_arm: arm the cover for one move, under the ASID mutex
- * @move_cover_disarm: disarm it after the move
+ * @move_cover_arm: arm the cover for one move (unless it still is), under
+ *		    the ASID mutex
+ * @move_cover_disarm: the move is over: disarm the cover once no move has
+ *		       followed for a while
  * @move_publish: make every invalidation of the moving domain from now on
  *		  cover @asids (2 during the move, 1 at its end)
  * @move_claimed: the move's new ASID @b is claimed: prepare what publishing

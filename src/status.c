@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/iommu.h>
+#include <linux/math64.h>
 #include <linux/pci.h>
 #include <linux/pci-ats.h>
 #include <linux/property.h>
@@ -330,7 +331,7 @@ static void show_smmu(struct seq_file *m, struct btm_smmu *smmu,
 /*
  * The kprobes an ASID move arms on drivers without invalidation arrays:
  * registered (disarmed, no trap) while a provider is installed, armed
- * only while a move runs.
+ * from a move until a second passes without one.
  */
 static void show_move_hooks(struct seq_file *m)
 {
@@ -342,9 +343,11 @@ static void show_move_hooks(struct seq_file *m)
 	else if (!st.hooks)
 		seq_puts(m, "move_hooks: none registered (only while a provider is installed)\n");
 	else
-		seq_printf(m, "move_hooks: %u registered, %s (armed only during a move; %llu moves, %llu invalidations widened, %llu refused busy)\n",
+		seq_printf(m, "move_hooks: %u registered, %s (armed from a move until 1 s without one; %llu moves, %llu armings of %llu us on average, %llu invalidations widened, %llu refused busy)\n",
 			   st.hooks, st.armed ? "armed" : "disarmed",
-			   st.moves, st.covers, st.busy);
+			   st.moves, st.armings,
+			   st.armings ? div64_u64(st.arm_ns, st.armings * 1000) : 0,
+			   st.covers, st.busy);
 }
 
 static int status_show(struct seq_file *m, void *unused)

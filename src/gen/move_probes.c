@@ -15,13 +15,19 @@
  * before any walk under the new ASID.
  *
  * The probes are registered disarmed while a provider that may move
- * domains is installed, and armed only for the duration of a move, so no
- * invalidation pays a trap outside one. An invalidation already past an
- * entry point when the probes are armed is covered all the same: it wrote
- * its page tables before it got there, and the arming is followed by a
- * barrier on every CPU (kick_all_cpus_sync()), so those writes are visible
- * before the move writes its first CD, and every walk under the new ASID
- * sees them; entries under the old ASID go with the move's TLBI of it.
+ * domains is installed, armed by a move and disarmed once no move has run
+ * for BTM_PROBES_IDLE_MS, so an invalidation pays a trap only around moves.
+ * Arming patches four instructions, each under stop_machine() on arm64:
+ * doing that twice per move made one move cost some 20 times its own work,
+ * and binds come in bursts (one per queue a process opens), each of which
+ * may move a domain. An invalidation already past an entry point when the
+ * probes are armed is covered all the same: it wrote its page tables
+ * before it got there, and the arming is followed by a barrier on every CPU
+ * (kick_all_cpus_sync()), so those writes are visible before the move
+ * writes its first CD, and every walk under the new ASID sees them; entries
+ * under the old ASID go with the move's TLBI of it. A move that finds the
+ * probes still armed needs no such barrier: every invalidation since the
+ * last arming went through a probe.
  *
  * Design: doc/asid-move.md.
  */
@@ -37,6 +43,8 @@
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
 
 #include "asid_move.h"
 #include "domain_move.h"
@@ -142,6 +150,13 @@ static unsigned int hooks_users;
 static unsigned int hooks_registered;
 static bool hooks_armed;
 static atomic64_t stat_armings;
+static atomic64_t stat_arm_ns;
+
+/* How long the probes stay armed after a move. */
+#define BTM_PROBES_IDLE_MS	1000
+
+static void btm_probes_idle(struct work_struct *work);
+static DECLARE_DELAYED_WORK(disarm_work, btm_probes_idle);
 
 /* @addr must be the entry of the driver function called @name. */
 static int btm_check_entry(unsigned long addr, const char *name)
@@ -163,6 +178,7 @@ static void btm_hooks_unregister(void)
 {
 	while (hooks_registered)
 		unregister_kprobe(&hooks[--hooks_registered].kp);
+	hooks_armed = false;
 }
 
 /* Register every probe, disarmed: nothing traps until a move arms them. */
@@ -223,17 +239,16 @@ int btm_probes_get(void)
 void btm_probes_put(void)
 {
 	mutex_lock(&hooks_lock);
-	if (!WARN_ON(!hooks_users) && !--hooks_users)
+	if (!WARN_ON(!hooks_users) && !--hooks_users) {
+		/* No move can queue it again: no user is left. */
+		cancel_delayed_work_sync(&disarm_work);
 		btm_hooks_unregister();
+	}
 	mutex_unlock(&hooks_lock);
 }
 
-/**
- * btm_probes_disarm() - disarm the probes after a move
- *
- * Context: the driver's ASID mutex held.
- */
-void btm_probes_disarm(void)
+/* Disarm the probes now. */
+static void btm_probes_disarm_now(void)
 {
 	unsigned int i;
 
@@ -245,10 +260,33 @@ void btm_probes_disarm(void)
 	hooks_armed = false;
 }
 
+/* No move for BTM_PROBES_IDLE_MS: no invalidation should trap any more. */
+static void btm_probes_idle(struct work_struct *work)
+{
+	mutex_lock(btm_drv.asid_lock);
+	btm_probes_disarm_now();
+	mutex_unlock(btm_drv.asid_lock);
+}
+
 /**
- * btm_probes_arm() - arm the probes for one move, then make every CPU pass
- * a full barrier: see the top of this file for why an invalidation already
- * past its entry point needs no probe after that
+ * btm_probes_disarm() - a move is over: disarm the probes once no other
+ * has followed it for BTM_PROBES_IDLE_MS
+ *
+ * Context: the driver's ASID mutex held.
+ */
+void btm_probes_disarm(void)
+{
+	lockdep_assert_held(btm_drv.asid_lock);
+	if (hooks_armed)
+		mod_delayed_work(system_wq, &disarm_work,
+				 msecs_to_jiffies(BTM_PROBES_IDLE_MS));
+}
+
+/**
+ * btm_probes_arm() - arm the probes for one move unless they still are,
+ * then make every CPU pass a full barrier: see the top of this file for
+ * why an invalidation already past its entry point needs no probe after
+ * that
  *
  * Context: the driver's ASID mutex held.
  * Return: 0, or the error of a probe that could not be armed.
@@ -256,11 +294,15 @@ void btm_probes_disarm(void)
 int btm_probes_arm(void)
 {
 	unsigned int i;
+	u64 t0;
 	int ret;
 
 	lockdep_assert_held(btm_drv.asid_lock);
 	if (hooks_registered != NR_HOOKS)
 		return -ENOENT;
+	if (hooks_armed)
+		return 0;
+	t0 = ktime_get_ns();
 	for (i = 0; i < NR_HOOKS; i++) {
 		ret = enable_kprobe(&hooks[i].kp);
 		if (ret) {
@@ -270,8 +312,9 @@ int btm_probes_arm(void)
 		}
 	}
 	hooks_armed = true;
-	atomic64_inc(&stat_armings);
 	kick_all_cpus_sync();
+	atomic64_inc(&stat_armings);
+	atomic64_add(ktime_get_ns() - t0, &stat_arm_ns);
 	return 0;
 }
 
@@ -342,6 +385,7 @@ void btm_probes_read_stats(struct btm_move_stats *stats)
 
 	stats->covers = atomic64_read(&stat_covers);
 	stats->armings = atomic64_read(&stat_armings);
+	stats->arm_ns = atomic64_read(&stat_arm_ns);
 	stats->hooked = 0;
 	for_each_possible_cpu(cpu)
 		stats->hooked += per_cpu(stat_hooked, cpu);
@@ -352,5 +396,6 @@ void btm_probes_read_stats(struct btm_move_stats *stats)
 		stats->missed += hooks[i].kp.nmissed;
 	mutex_unlock(&hooks_lock);
 	stats->armed = READ_ONCE(hooks_armed);
+	stats->covering = READ_ONCE(moving.domain);
 	stats->needs_hooks = true;
 }

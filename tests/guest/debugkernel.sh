@@ -72,7 +72,7 @@ inject_check_open() {
 }
 
 # Move: a failed move leaves the domain on one ASID of the driver's table,
-# nothing moving, pinned or allocated, and the hooks disarmed.
+# nothing moving, pinned or allocated, and the hooks covering no domain.
 inject_check_write() {
 	m=$(head -n 1 "$move_file")
 	[ "$m" = "$move0" ] || { fail "point $n: '$m', before: '$move0'"; return 1; }

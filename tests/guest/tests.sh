@@ -627,7 +627,7 @@ move_probes() {
 }
 
 # The move's kprobes exist only while a provider is installed, and trap
-# only while a move runs: none after a plain load (which installs no
+# only around moves: none after a plain load (which installs no
 # provider: ptm=keep leaves a usable SMMU pending while its PTM is 1, as
 # the tests before this one leave it), and with a provider installed every
 # one of them disarmed.
@@ -656,6 +656,33 @@ t_move_hooks() {
 	*) fail "move_hooks '$st' with a provider installed" ;;
 	esac
 	[ -z "$(move_probes)" ] || fail "kprobes left after unload: $(move_probes)"
+	move_hooks_idle
+}
+
+# A move arms the probes; moves that follow within a second find them
+# armed (no second arming); a second and a half after the last move they
+# are disarmed again. Line 2 of the test module's move file: asid A moves
+# M undone U armed 0|1 armings N.
+move_hooks_idle() {
+	insmod /smmu_btm_ktest.ko moves=1 provider_stays=1 || { fail "the test module did not load"; return; }
+	f=/sys/kernel/debug/smmu_btm_ktest/move
+	sleep 1.5
+	set -- $(sed -n 2p $f)
+	a0=$8 n0=${10}
+	for i in 1 2 3 4 5; do
+		echo 1 >$f || fail "move $i failed"
+	done
+	set -- $(sed -n 2p $f)
+	a1=$8 n1=${10} probes=$(move_probes | grep -vc DISABLED)
+	sleep 1.5
+	set -- $(sed -n 2p $f)
+	a2=$8 idle=$(move_probes | grep -vc DISABLED)
+	rmmod smmu_btm_ktest
+	show "move-hooks idle: armed $a0 before, $a1 after 5 moves ($((n1 - n0)) armings, $probes probes armed), $a2 1.5 s later ($idle armed)"
+	[ "$a0" = 0 ] && [ "$a1" = 1 ] && [ $((n1 - n0)) = 1 ] && [ "$probes" = 4 ] &&
+		[ "$a2" = 0 ] && [ "$idle" = 0 ] ||
+		fail "expected disarmed, armed once by 5 moves with 4 probes armed, disarmed after 1.5 s"
+	[ -z "$(move_probes)" ] || fail "kprobes left after the test module's unload: $(move_probes)"
 }
 
 # SVA domains allocated and freed from 4 threads, through the ops the disk

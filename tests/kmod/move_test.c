@@ -935,11 +935,12 @@ static int move_show(struct seq_file *m, void *unused)
 	mutex_unlock(btm_move_asid_lock());
 	pci_dev_put(pdev);
 	btm_move_read_stats(&stats);
-	seq_printf(m, "driver_asids %u private %u pinned %u moving %u arrays %ld armed %d owned %d\n",
+	seq_printf(m, "driver_asids %u private %u pinned %u moving %u arrays %ld covering %d owned %d\n",
 		   driver, counts.nr_private, counts.nr_pinned,
-		   counts.nr_moving, stats.arrays, stats.armed, owned);
-	seq_printf(m, "asid %u moves %llu undone %llu\n", asid, stats.moves,
-		   stats.undone);
+		   counts.nr_moving, stats.arrays, stats.covering, owned);
+	seq_printf(m, "asid %u moves %llu undone %llu armed %d armings %llu\n",
+		   asid, stats.moves, stats.undone, stats.armed,
+		   stats.armings);
 	return 0;
 }
 
