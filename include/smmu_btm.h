@@ -124,7 +124,29 @@ struct bcheck_result {
  *	       shim still sends the TLBI commands
  * @broadcasts_lost: a check found broadcasts not delivered: the shim sends
  *		     the TLBI commands again, for good
+ * @sync_timing: the last timing of its CMD_SYNCs (btm_time_syncs())
  */
+/**
+ * struct btm_sync_timing - CMD_SYNC round trips timed on one SMMU
+ * @n: syncs timed (0: never timed)
+ * @err: the driver's error, when a sync failed
+ * @min_ns: the fastest
+ * @median_ns: the median
+ * @p99_ns: the 99th percentile
+ * @max_ns: the slowest
+ */
+struct btm_sync_timing {
+	unsigned int n;
+	int err;
+	u64 min_ns;
+	u64 median_ns;
+	u64 p99_ns;
+	u64 max_ns;
+};
+
+/* The most syncs time_syncs= takes per SMMU */
+#define BTM_SYNC_TIMING_MAX	1000000
+
 struct btm_smmu {
 	struct list_head node;
 	unsigned int index;
@@ -152,6 +174,7 @@ struct btm_smmu {
 	struct bcheck_result check_dev;
 	bool verifying;
 	bool broadcasts_lost;
+	struct btm_sync_timing sync_timing;
 };
 
 /**
@@ -195,6 +218,9 @@ void btm_read_kernel_facts(struct btm_kernel_facts *kernel,
 int btm_broadcast_check(struct btm_state *state, const char *name,
 			bool skip_control);
 bool btm_broadcasts_relied_on(const struct btm_smmu *smmu);
+int btm_time_syncs(struct btm_state *state, unsigned int n);
+void btm_sync_timing_read(const struct btm_smmu *smmu,
+			  struct btm_sync_timing *r);
 void btm_check_setup(struct btm_state *state);
 enum bcheck_verdict btm_check_verdict(const struct btm_smmu *smmu);
 

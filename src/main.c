@@ -120,6 +120,34 @@ module_param_cb(check, &check_ops, NULL, 0200);
 MODULE_PARM_DESC(check,
 		 "Write a PCI device's name (e.g. 0000:00:03.0) to prove, through it, that CPU broadcast TLBIs reach its SMMU; the result is in the status file (smmu-btm-check does this)");
 
+/*
+ * Writing a count to time_syncs times that many CMD_SYNCs, each alone, on
+ * every SMMU found: the round trip a flush waits for without BTM. The
+ * figures are in the status file (smmu-btm-check -t does this).
+ */
+static int time_syncs_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	/* Pairs with the release at the end of init: the state is complete. */
+	ret = smp_load_acquire(&loaded) ? btm_time_syncs(&state, n) : -EBUSY;
+	module_put(THIS_MODULE);
+	return ret;
+}
+
+static const struct kernel_param_ops time_syncs_ops = {
+	.set = time_syncs_set,
+};
+module_param_cb(time_syncs, &time_syncs_ops, NULL, 0200);
+MODULE_PARM_DESC(time_syncs,
+		 "Write a count (1 to 1000000) to time that many CMD_SYNCs on every SMMU, each alone; the figures are in the status file (smmu-btm-check -t does this)");
+
 static int __init smmu_btm_bind(void)
 {
 	struct btm_smmu *smmu, *first;

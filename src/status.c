@@ -78,6 +78,21 @@ static void show_check(struct seq_file *m, struct btm_smmu *smmu)
 	show_result(m, i, "broadcast_check_device", &smmu->check_dev);
 }
 
+/* The last timing of @smmu's CMD_SYNCs (time_syncs=), if one was made. */
+static void show_sync_timing(struct seq_file *m, struct btm_smmu *smmu)
+{
+	struct btm_sync_timing r;
+
+	btm_sync_timing_read(smmu, &r);
+	if (r.err)
+		seq_printf(m, "smmu%u.cmd_sync_ns: a sync failed (%d)\n",
+			   smmu->index, r.err);
+	else if (r.n)
+		seq_printf(m, "smmu%u.cmd_sync_ns: median %llu p99 %llu min %llu max %llu of %u (each sync alone, queued to completion)\n",
+			   smmu->index, r.median_ns, r.p99_ns, r.min_ns,
+			   r.max_ns, r.n);
+}
+
 /* Whether the shim relies on @smmu's broadcasts, and why not. */
 static const char *broadcasts_text(const struct btm_smmu *smmu)
 {
@@ -326,6 +341,7 @@ static void show_smmu(struct seq_file *m, struct btm_smmu *smmu,
 		      state->ptm == BTM_PTM_CLEAR_RESTORE);
 	show_provider(m, smmu);
 	show_check(m, smmu);
+	show_sync_timing(m, smmu);
 }
 
 /*

@@ -659,6 +659,24 @@ t_move_hooks() {
 	move_hooks_idle
 }
 
+# smmu-btm-check -t: CMD_SYNCs timed on every SMMU, each with a median
+# and a 99th percentile above zero, in order; a count of 0 refused.
+t_sync_timing() {
+	insmod /smmu_btm.ko || { fail "insmod failed"; return; }
+	out=$(smmu-btm-check -t 500 2>&1)
+	rc=$?
+	echo 0 >/sys/module/smmu_btm/parameters/time_syncs 2>/dev/null && fail "time_syncs took 0"
+	n=$(status_value smmus)
+	rmmod smmu_btm
+	echo "$out" | sed 's/^/sync-timing: /'
+	[ "$rc" = 0 ] || { fail "smmu-btm-check -t 500 exited $rc"; return; }
+	[ "$(echo "$out" | grep -c 'CMD_SYNC ns: median [1-9][0-9]* p99 [1-9][0-9]* min [0-9]* max [0-9]* of 500 ')" = "$n" ] ||
+		fail "not one timing of 500 syncs per SMMU ($n): $out"
+	echo "$out" | awk '{ for (f = 1; f <= NF; f++) v[$f] = $(f + 1); if (v["median"] > v["p99"] || v["p99"] > v["max"] || v["min"] > v["median"]) bad = 1 } END { exit bad }' ||
+		fail "timings out of order: $out"
+	show "sync-timing: $(echo "$out" | head -n 1)"
+}
+
 # A move arms the probes; moves that follow within a second find them
 # armed (no second arming); a second and a half after the last move they
 # are disarmed again. Line 2 of the test module's move file: asid A moves
@@ -849,6 +867,7 @@ run_all() {
 	esac
 	run_test test-btm-active t_test_btm_active
 	run_test move-hooks t_move_hooks
+	run_test sync-timing t_sync_timing
 	run_pasid
 	case "$ARG_drvgen" in
 	*-s1cfg | *-master-cd | *-domain | *-replace | *-invs)
