@@ -1052,6 +1052,7 @@ run_pasid() {
 		return 0
 	fi
 	run_test pasid-dma-stock t_pasid_dma_stock
+	[ "$ARG_board" = btm ] && run_test demo-job t_demo_job
 	run_test report-pasid t_report_pasid
 	run_test pasid-dma-btm t_pasid_dma_btm
 	run_test broadcast-check t_broadcast_check

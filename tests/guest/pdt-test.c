@@ -11,6 +11,7 @@
  *   pdt-test -A ARMFILE -R REMOVEFILE [-d DEV]  unbind and remove racing
  *                                               the notifier (see below)
  *   pdt-test -S [-Z] [-d DEV]                   a stall master's faults
+ *   pdt-test -e ENABLEFILE [-d DEV]             make demo's one change
  *
  * The data-path tests bind the process (open), then have the device read,
  * write, fill and compare its memory through the PASID, byte-exact, across
@@ -68,6 +69,12 @@
  * must stall, then abort. A CD without CD.S turns each into an abort
  * without a stall: the checks fail, as they must. -Z (debug_btm=1, root)
  * makes that mutation first: CD.S cleared in the bind's CD.
+ *
+ * make demo's change (-e): the device reads two pages of the process;
+ * "1" goes to ENABLEFILE (a trace event's enable file, so that the caller
+ * counts what the SMMU is sent for the change alone), the process unmaps
+ * the first page and makes the second PROT_NONE, "0" goes to ENABLEFILE;
+ * then the device reads both again, and each read must fault.
  *
  * The broadcast check (module parameter debug_btm=1, root) clears
  * SMMU_CR2.PTM (unless -n), has the device read one page twice, issues a
@@ -1514,6 +1521,45 @@ static void dma_check_until(const char *stop)
 		       after.atc_invals - before.atc_invals);
 }
 
+static void demo_change(const char *enable)
+{
+	char *mem = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct pdt_op op;
+	int i;
+
+	if (mem == MAP_FAILED) {
+		CHECK(0, "mmap: %s", strerror(errno));
+		return;
+	}
+	memset(mem, 0x5a, 2 * page);
+	for (i = 0; i < 2; i++) {
+		if (run(&op, PDT_OP_COMPARE, mem + i * page, page, 0,
+			0x5a5a5a5a, 0))
+			return;
+		printf("demo: the device read page %d at %p: %s\n", i,
+		       mem + i * page, seen(&op));
+		CHECK(op.status == PDT_STATUS_DONE, "page %d before: status 0x%x",
+		      i, op.status);
+	}
+	CHECK(!write_file(enable, "1"), "%s: %s", enable, strerror(errno));
+	CHECK(!munmap(mem, page), "munmap: %s", strerror(errno));
+	CHECK(!mprotect(mem + page, page, PROT_NONE), "mprotect: %s",
+	      strerror(errno));
+	CHECK(!write_file(enable, "0"), "%s: %s", enable, strerror(errno));
+	printf("demo: the CPU unmapped page 0 and made page 1 PROT_NONE\n");
+	for (i = 0; i < 2; i++) {
+		if (run(&op, PDT_OP_COMPARE, mem + i * page, page, 0,
+			0x5a5a5a5a, 0))
+			return;
+		printf("demo: the device read page %d again: %s\n", i,
+		       seen(&op));
+		CHECK(op.status & PDT_STATUS_FAULT,
+		      "page %d after the change: status 0x%x", i, op.status);
+	}
+	munmap(mem + page, page);
+}
+
 static void read_only_control(void)
 {
 	__u8 *mem = map(2 * page);
@@ -1624,14 +1670,17 @@ int main(int argc, char **argv)
 {
 	const char *dev = "/dev/pasid-dma-test0", *move = NULL, *cdfile = NULL;
 	const char *dev2 = NULL, *wait = NULL, *arm = NULL, *remove = NULL;
-	const char *hunt = NULL, *dma_stop = NULL;
+	const char *hunt = NULL, *dma_stop = NULL, *demo = NULL;
 	int btm = 0, keep_ptm = 0, disable = 0, steps = 2000, loops = 0, c;
 	int only_control = 0, stall = 0, no_stall = 0, bcheck = 0;
 	unsigned int seed = 0;
 	struct pdt_info info;
 
-	while ((c = getopt(argc, argv, "2:A:Bbc:D:d:H:kl:m:nR:r:Ss:w:xZ")) != -1) {
+	while ((c = getopt(argc, argv, "2:A:Bbc:D:d:e:H:kl:m:nR:r:Ss:w:xZ")) != -1) {
 		switch (c) {
+		case 'e':
+			demo = optarg;
+			break;
 		case 'B':
 			bcheck = 1;
 			break;
@@ -1691,7 +1740,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-B | -b [-n] | -c CDFILE | -k | -S [-Z] | -H HUNT [-r SEED -s N] | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | -D STOPFILE | [-x] [-r SEED [-s N]]] [-d DEV]\n",
+				"usage: %s [-e ENABLEFILE | -B | -b [-n] | -c CDFILE | -k | -S [-Z] | -H HUNT [-r SEED -s N] | -2 DEV2 [-w WAITFILE] | -A ARMFILE -R REMOVEFILE | -l N [-m MOVEFILE] | -D STOPFILE | [-x] [-r SEED [-s N]]] [-d DEV]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1717,7 +1766,9 @@ int main(int argc, char **argv)
 		printf(" domain-pgsizes 0x%x", info.domain_pgsizes);
 	printf("\n");
 
-	if (bcheck) {
+	if (demo) {
+		demo_change(demo);
+	} else if (bcheck) {
 		/* smmu_btm's broadcast check, this device observing */
 		if (ioctl(fd, PDT_IOC_BCHECK)) {
 			printf("FAIL bcheck: PDT_IOC_BCHECK: %s\n", strerror(errno));

@@ -878,12 +878,78 @@ run_all() {
 	esac
 }
 
-# make demo: load, show the status, unload.
+# make demo: load, show the status, unload; on the BTM board, then the job
+# itself (t_demo_job).
 run_demo() {
 	run_test load t_load
 	run_test status-file t_status_file
 	run_test status-tool t_status_tool
 	run_test unload t_unload
+	[ "$ARG_board" = btm ] && [ "$ARG_sva" = 1 ] && run_test demo-job t_demo_job
+}
+
+# One path of the demo: the process bound to the PASID test device, the
+# device reads two pages, the CPU unmaps one and protects the other, the
+# device faults on both; the commands the driver queued for that change
+# alone, from a kprobe event on arm_smmu_cmdq_issue_cmdlist().
+demo_path() { # NAME
+	t=/sys/kernel/tracing
+	: >$t/trace
+	insmod /pasid_dma_test.ko || { fail "the PASID DMA test driver did not load"; return 1; }
+	expect_faults begin "demo $1"
+	pdt-test -e $t/events/smmubtm/cmdlist/enable >/tmp/demo-$1 2>&1
+	rc=$?
+	expect_faults end "demo $1"
+	rmmod pasid_dma_test
+	sed "s/^/SMMUBTM-DEMO $1 /" /tmp/demo-$1
+	[ "$rc" = 0 ] || fail "$1: $(grep -m1 FAIL /tmp/demo-$1)"
+	awk -v name="$1" '
+	/ cmdlist: / {
+		for (f = 1; f <= NF; f++) {
+			if ($f ~ /^n=/) cmds += substr($f, 3)
+			if ($f ~ /^sync=/) syncs += substr($f, 6) != 0
+		}
+	}
+	END { printf "SMMUBTM-DEMO %s queued commands=%d syncs=%d\n", name, cmds, syncs }' $t/trace |
+		tee -a /tmp/demo-counts
+}
+
+# make demo on the BTM board: the driver's own SVA path first (smmu_btm
+# not loaded), then smmu_btm loaded with ptm=clear: the same change must
+# fault the device with no command sent. Unloading leaves PTM 0 (ptm=clear);
+# in the test runs (run_pasid) ptm=clear-restore sets it again, for the
+# tests that follow.
+t_demo_job() {
+	ptm=clear-restore
+	[ "$ARG_demo" = 1 ] && ptm=clear
+	[ ! -e /sys/bus/pci/devices/0001:40:00.0 ] || rescan_expander_ports >/dev/null
+	t=/sys/kernel/tracing
+	[ -e $t/trace ] || mount -t tracefs nodev $t 2>/dev/null
+	case "$ARG_drvgen" in
+	*-s1cfg | *-master-cd) args='n=$arg3:s32 sync=$arg4:u8' ;;
+	*) args='n=$arg4:s32 sync=$arg5:u8' ;;
+	esac
+	echo "p:smmubtm/cmdlist arm_smmu_cmdq_issue_cmdlist $args" >>$t/kprobe_events ||
+		{ fail "no kprobe event on arm_smmu_cmdq_issue_cmdlist"; return; }
+	: >/tmp/demo-counts
+	demo_path stock
+	insmod /smmu_btm.ko ptm=$ptm || { fail "insmod ptm=$ptm failed"; return; }
+	echo "SMMUBTM-DEMO btm btm_state: $(status_value smmu0.btm_state)"
+	echo "SMMUBTM-DEMO btm btm_state_text: $(status_value smmu0.btm_state_text)"
+	set -- $(status_value smmu0.invalidations)
+	seen0=$2 tlbi0=$4 sync0=$8 avoided0=${10}
+	demo_path btm
+	set -- $(status_value smmu0.invalidations)
+	echo "SMMUBTM-DEMO btm smmu_btm counted: invalidations seen $(($2 - seen0)), TLBIs $(($4 - tlbi0)), syncs $(($8 - sync0)), commands avoided $((${10} - avoided0))"
+	[ "$(status_value smmu0.btm_state)" = active ] || fail "btm_state '$(status_value smmu0.btm_state)'"
+	rmmod smmu_btm || fail "rmmod smmu_btm failed"
+	echo "-:smmubtm/cmdlist" >>$t/kprobe_events
+	# The point of the demo, checked: the stock path queued TLBIs and a
+	# sync for the change, smmu-btm's path queued nothing.
+	grep -q '^SMMUBTM-DEMO stock queued commands=[1-9][0-9]* syncs=[1-9]' /tmp/demo-counts ||
+		fail "the stock path queued no command: $(grep ' stock queued' /tmp/demo-counts)"
+	grep -q '^SMMUBTM-DEMO btm queued commands=0 syncs=0$' /tmp/demo-counts ||
+		fail "smmu-btm's path queued commands: $(grep ' btm queued' /tmp/demo-counts)"
 }
 
 # make bench: time ASID moves of the disk's DMA domain (its masters: the
