@@ -92,6 +92,27 @@ struct bcheck_result {
 };
 
 /**
+ * struct btm_sync_timing - CMD_SYNC round trips timed on one SMMU
+ * @n: syncs timed (0: never timed)
+ * @err: the driver's error, when a sync failed
+ * @min_ns: the fastest
+ * @median_ns: the median
+ * @p99_ns: the 99th percentile
+ * @max_ns: the slowest
+ */
+struct btm_sync_timing {
+	unsigned int n;
+	int err;
+	u64 min_ns;
+	u64 median_ns;
+	u64 p99_ns;
+	u64 max_ns;
+};
+
+/* The most syncs time_syncs= takes per SMMU */
+#define BTM_SYNC_TIMING_MAX	1000000
+
+/**
  * struct btm_smmu - one arm-smmu-v3 instance found at load
  * @node: entry in the list smmu_btm_discover() builds
  * @index: position in discovery order, as shown in the status file
@@ -126,27 +147,6 @@ struct bcheck_result {
  *		     the TLBI commands again, for good
  * @sync_timing: the last timing of its CMD_SYNCs (btm_time_syncs())
  */
-/**
- * struct btm_sync_timing - CMD_SYNC round trips timed on one SMMU
- * @n: syncs timed (0: never timed)
- * @err: the driver's error, when a sync failed
- * @min_ns: the fastest
- * @median_ns: the median
- * @p99_ns: the 99th percentile
- * @max_ns: the slowest
- */
-struct btm_sync_timing {
-	unsigned int n;
-	int err;
-	u64 min_ns;
-	u64 median_ns;
-	u64 p99_ns;
-	u64 max_ns;
-};
-
-/* The most syncs time_syncs= takes per SMMU */
-#define BTM_SYNC_TIMING_MAX	1000000
-
 struct btm_smmu {
 	struct list_head node;
 	unsigned int index;
