@@ -942,7 +942,7 @@ t_demo_job() {
 	set -- $(status_value smmu0.invalidations)
 	echo "SMMUBTM-DEMO btm smmu_btm counted: invalidations seen $(($2 - seen0)), TLBIs $(($4 - tlbi0)), syncs $(($8 - sync0)), commands avoided $((${10} - avoided0))"
 	[ "$(status_value smmu0.btm_state)" = active ] || fail "btm_state '$(status_value smmu0.btm_state)'"
-	rmmod smmu_btm || fail "rmmod smmu_btm failed"
+	rmmod_settled smmu_btm || fail "rmmod smmu_btm failed"
 	echo "-:smmubtm/cmdlist" >>$t/kprobe_events
 	# The point of the demo, checked: the stock path queued TLBIs and a
 	# sync for the change, smmu-btm's path queued nothing.
@@ -1184,8 +1184,168 @@ t_bench_ptm() {
 	echo "SMMUBTM-BENCH ptm-window n=$n median_us=$(awk 'NR == 10 || NR == 11 { s += $1 } END { print s / 2 }' /tmp/ptm-us) max_us=$(tail -n 1 /tmp/ptm-us) min_us=$(head -n 1 /tmp/ptm-us)"
 }
 
+# make bench: guest instructions per flush (qemu-run --bench-insns boots
+# with -icount shift=0, so a nanosecond of the guest's clock is one
+# instruction and tlbloop's CPU time is the instructions its loop took,
+# whatever the host does). Each tlbloop iteration makes three flushes of
+# its range (mprotect read-only, mprotect writable, munmap). Paths, bound
+# (a real iommu_sva_bind_device() through /dev/pasid-dma-test0): none (no
+# SVA domain), stock (the driver's own SVA path) and btm (smmu_btm with
+# ptm=clear-restore); unbound (the test module gives the mm an SVA domain
+# of the provider, attached to no device): bare (a notifier that does
+# nothing), stock (the SMMU not BTM-active) and btm. 9 rounds each, modes
+# interleaved, on one CPU (the other offline) with no transparent huge
+# pages. Then one counting round per path with a kprobe event on the
+# driver's arm_smmu_cmdq_issue_cmdlist(): the commands and CMD_SYNCs the
+# SMMU was really sent. Each loop also marks its start and end on the
+# console, which the host timestamps (qemu-run): the host's time per flush,
+# emulator and all.
+insns_loop() { # MODE-NAME TLBLOOP-MODE ITERS PAGES
+	TLBLOOP_MARK=/dev/console tlbloop "$2" "$3" "$4" | sed "s/mode=$2 /mode=$1 /" >>/tmp/insns
+}
+
+insns_bound() { # NAME ITERS PAGES [FUNCTION]: tlbloop's dev mode on each path
+	case "$1" in
+	none) "${4:-insns_loop}" none none "$2" "$3" ;;
+	stock)
+		insmod /pasid_dma_test.ko || { fail "the PASID DMA test driver did not load"; return 1; }
+		"${4:-insns_loop}" stock-bound dev "$2" "$3"
+		rmmod pasid_dma_test ;;
+	btm)
+		insmod /smmu_btm.ko ptm=clear-restore || { fail "insmod ptm=clear-restore failed"; return 1; }
+		insmod /pasid_dma_test.ko || { rmmod smmu_btm; fail "the PASID DMA test driver did not load"; return 1; }
+		st=$(status_value smmu0.btm_state)
+		"${4:-insns_loop}" btm-bound dev "$2" "$3"
+		rmmod pasid_dma_test
+		rmmod_settled smmu_btm
+		[ "$st" = active ] || { fail "btm_state '$st' with ptm=clear-restore"; return 1; } ;;
+	esac
+}
+
+# The commands and syncs one run of tlbloop queued, from the kprobe event:
+# "CMDS SYNCS".
+insns_queued() { # TLBLOOP-MODE ITERS PAGES
+	t=/sys/kernel/tracing
+	: >$t/trace
+	echo 1 >$t/events/smmubtm/cmdlist/enable
+	tlbloop "$1" "$2" "$3" >/tmp/count-loop || fail "tlbloop $1 failed while counting"
+	echo 0 >$t/events/smmubtm/cmdlist/enable
+	awk '
+	/ cmdlist: / {
+		for (f = 1; f <= NF; f++) {
+			if ($f ~ /^n=/) cmds += substr($f, 3)
+			if ($f ~ /^sync=/) syncs += substr($f, 6) != 0
+		}
+	}
+	END { print cmds + 0, syncs + 0 }' $t/trace
+}
+
+# The commands and syncs per flush: a run of ITERS iterations less one of
+# none, which leaves the bind's, the unbind's and the exit's own commands
+# out.
+insns_count() { # MODE-NAME TLBLOOP-MODE ITERS PAGES
+	set -- "$1" "$2" "$3" "$4" $(insns_queued "$2" 0 "$4") $(insns_queued "$2" "$3" "$4")
+	awk -v mode="$1" -v flushes=$(($3 * 3)) -v pages="$4" -v c0="$5" -v s0="$6" -v c1="$7" -v s1="$8" 'BEGIN {
+		printf "SMMUBTM-BENCH insns count pages=%s mode=%s flushes=%d cmds_per_flush=%.2f syncs_per_flush=%.2f around_the_loop=%d+%d\n",
+			pages, mode, flushes, (c1 - c0) / flushes, (s1 - s0) / flushes, c0, s0
+	}'
+}
+
+t_bench_insns() {
+	[ ! -e /sys/bus/pci/devices/0001:40:00.0 ] || rescan_expander_ports
+	# One CPU: the clock is global, so the other's instructions (a
+	# kworker, its timer ticks) would count in this one's CPU time.
+	echo 0 >/sys/devices/system/cpu/cpu1/online || fail "CPU 1 did not go offline"
+	# 512 pages are a PMD's worth: measure flushes of 512 PTEs, not
+	# of one huge page (whether a mapping gets one varies by kernel).
+	thp=/sys/kernel/mm/transparent_hugepage/enabled
+	thp0=$(sed 's/.*\[\(.*\)\].*/\1/' $thp 2>/dev/null)
+	[ ! -w $thp ] || echo never >$thp
+	t=/sys/kernel/tracing
+	[ -e $t/trace ] || mount -t tracefs nodev $t 2>/dev/null
+	case "$ARG_drvgen" in
+	*-s1cfg | *-master-cd) args='n=$arg3:s32 sync=$arg4:u8' ;;
+	*) args='n=$arg4:s32 sync=$arg5:u8' ;;
+	esac
+	echo "p:smmubtm/cmdlist arm_smmu_cmdq_issue_cmdlist $args" >>$t/kprobe_events ||
+		fail "no kprobe event on arm_smmu_cmdq_issue_cmdlist"
+	echo 16384 >$t/buffer_size_kb
+	for spec in 1:300 16:100 512:10; do
+		pages=${spec%:*} n=${spec#*:}
+		: >/tmp/insns
+		for r in 1 2 3 4 5 6 7 8 9; do
+			for m in none stock btm; do
+				insns_bound $m "$n" "$pages" || return
+			done
+		done
+		insmod /smmu_btm_ktest.ko moves=1 provider_stays=1 || { fail "the test module did not load"; return; }
+		for r in 1 2 3 4 5 6 7 8 9; do
+			for m in bare stock btm; do
+				insns_loop "$m-unbound" "$m" "$n" "$pages"
+			done
+		done
+		grep -q 'error=' /tmp/insns && fail "tlbloop: $(grep -m1 'error=' /tmp/insns)"
+		sed 's/^/SMMUBTM-BENCH insns round /' /tmp/insns
+		awk -v pages="$pages" '
+		function median(v, n,    i, j, t) {
+			for (i = 2; i <= n; i++)
+				for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+					t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+				}
+			return v[int((n + 1) / 2)]
+		}
+		{
+			for (f = 2; f <= NF; f++) {
+				split($f, kv, "=")
+				w[kv[1]] = kv[2]
+			}
+			m = w["mode"]
+			if (!(m in nr))
+				order[++nm] = m
+			v[m, ++nr[m]] = w["cpu_ns"] / w["iters"] / 3
+		}
+		END {
+			for (i = 1; i <= nm; i++) {
+				m = order[i]
+				lo = hi = v[m, 1]
+				for (k = 1; k <= nr[m]; k++) {
+					x[k] = v[m, k]
+					if (x[k] < lo) lo = x[k]
+					if (x[k] > hi) hi = x[k]
+				}
+				med[m] = median(x, nr[m])
+				printf "SMMUBTM-BENCH insns pages=%s mode=%s rounds=%d insns_per_flush=%.0f spread_pct=%.2f\n",
+					pages, m, nr[m], med[m], (hi - lo) * 100 / med[m]
+			}
+			# Each round less the same round of none: drift in
+			# the guest between rounds cancels.
+			for (i = 1; i <= nm; i++) {
+				m = order[i]
+				if (m == "none")
+					continue
+				for (k = 1; k <= nr[m]; k++)
+					x[k] = v[m, k] - v["none", k]
+				printf "SMMUBTM-BENCH insns pages=%s mode=%s over_none_per_flush=%.0f\n",
+					pages, m, median(x, nr[m])
+			}
+		}' /tmp/insns
+		for m in bare stock btm; do
+			insns_count "$m-unbound" "$m" 20 "$pages"
+		done
+		rmmod smmu_btm_ktest
+		for m in none stock btm; do
+			insns_bound $m 20 "$pages" insns_count || return
+		done
+	done
+	echo "-:smmubtm/cmdlist" >>$t/kprobe_events
+	echo 1 >/sys/devices/system/cpu/cpu1/online
+	[ ! -w $thp ] || echo "$thp0" >$thp
+}
+
 run_bench() {
-	if [ "$ARG_bench" = ptm ]; then
+	if [ "$ARG_bench" = insns ]; then
+		run_test bench-insns t_bench_insns
+	elif [ "$ARG_bench" = ptm ]; then
 		run_test bench-ptm t_bench_ptm
 	elif [ "$ARG_bench" = bind ]; then
 		run_test bench-bind t_bench_bind

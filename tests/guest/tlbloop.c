@@ -18,6 +18,9 @@
  * writable again, and unmaps them: three TLB invalidations of the range.
  * Prints one line: the loop's CPU time (user and system, so the notifier's
  * cost is in it) and what the SVA domain's invalidations sent meanwhile.
+ * With TLBLOOP_MARK=FILE in the environment, a line goes to FILE (the
+ * console) right before the loop and right after it, for the host to
+ * time the loop by its own clock (make bench under -icount).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +53,19 @@ static int read_counts(int fd, struct counts *c)
 		      &c->cmdq, &c->local, &c->local_cmds) == 8 ? 0 : -1;
 }
 
+static void mark(const char *mark_file, const char *what)
+{
+	FILE *f;
+
+	if (!mark_file)
+		return;
+	f = fopen(mark_file, "w");
+	if (f) {
+		fprintf(f, "SMMUBTM-PHASE %s\n", what);
+		fclose(f);
+	}
+}
+
 static long long ns(clockid_t clock)
 {
 	struct timespec ts;
@@ -60,6 +76,7 @@ static long long ns(clockid_t clock)
 
 int main(int argc, char **argv)
 {
+	const char *mark_file = getenv("TLBLOOP_MARK");
 	struct counts before = { 0 }, after = { 0 };
 	long long cpu, wall;
 	size_t len, page = sysconf(_SC_PAGESIZE);
@@ -96,6 +113,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	mark(mark_file, "begin");
 	cpu = ns(CLOCK_PROCESS_CPUTIME_ID);
 	wall = ns(CLOCK_MONOTONIC);
 	for (i = 0; cow && i < iters; i++) {
@@ -129,6 +147,7 @@ int main(int argc, char **argv)
 	}
 	cpu = ns(CLOCK_PROCESS_CPUTIME_ID) - cpu;
 	wall = ns(CLOCK_MONOTONIC) - wall;
+	mark(mark_file, "end");
 	if (fd >= 0 && read_counts(fd, &after)) {
 		printf("TLBLOOP mode=%s error=counts\n", argv[1]);
 		return 1;

@@ -17,6 +17,7 @@
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/iommu.h>
+#include <linux/math64.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -779,8 +780,10 @@ void ktest_bench(unsigned int moves)
 	if (!ret && i == moves)
 		print_ns("move", move_ns, moves, masters);
 	btm_move_read_stats(&stats);
-	pr_info("BENCH hooks masters=%u hooked=%llu missed=%llu widened=%llu\n",
-		masters, stats.hooked, stats.missed, stats.covers);
+	pr_info("BENCH hooks masters=%u hooked=%llu missed=%llu widened=%llu armings=%llu arm_us=%llu\n",
+		masters, stats.hooked, stats.missed, stats.covers,
+		stats.armings,
+		stats.armings ? div64_u64(stats.arm_ns, stats.armings * 1000) : 0);
 	/* The bench allocates no SVA domain: removal cannot be refused. */
 	teardown(hooked, installed);
 	kvfree(move_ns);
