@@ -19,6 +19,7 @@
 #include <linux/iommu.h>
 #include <linux/math64.h>
 #include <linux/mm_types.h>
+#include <linux/sched.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/seq_file.h>
@@ -733,6 +734,10 @@ static int cmp_u64(const void *a, const void *b)
 static void print_ns(const char *what, u64 *ns, unsigned int n,
 		     unsigned int masters)
 {
+	if (!n) {
+		pr_info("BENCH %s masters=%u n=0\n", what, masters);
+		return;
+	}
 	sort(ns, n, sizeof(*ns), cmp_u64, NULL);
 	pr_info("BENCH %s masters=%u n=%u median_us=%llu.%03llu p99_us=%llu.%03llu\n",
 		what, masters, n, ns[n / 2] / 1000, ns[n / 2] % 1000,
@@ -744,8 +749,11 @@ static void print_ns(const char *what, u64 *ns, unsigned int n,
  * @moves: how many
  *
  * Prints the median and 99th percentile of one move (the driver's ASID
- * mutex held), with the number of CDs each move rewrites. The provider is
- * installed for its allocator, and removed.
+ * mutex held), with the number of CDs each move rewrites; then the same of
+ * the moves during which this thread never left its CPU, and how many did:
+ * the disks' readers compete for the guest's two CPUs, and a move that is
+ * switched out counts the time another task ran. The provider is installed
+ * for its allocator, and removed.
  */
 void ktest_bench(unsigned int moves)
 {
@@ -754,7 +762,9 @@ void ktest_bench(unsigned int moves)
 	struct btm_move_stats stats;
 	bool hooked = false, installed = false;
 	struct pci_dev *pdev;
-	u64 *move_ns, t0;
+	u64 *move_ns, *quiet_ns, t0;
+	unsigned long switches;
+	unsigned int quiet = 0;
 	u16 from, to;
 	int ret;
 
@@ -763,22 +773,30 @@ void ktest_bench(unsigned int moves)
 	if (!pdev)
 		return;
 	domain = iommu_get_domain_for_dev(&pdev->dev);
-	move_ns = kvmalloc_array(moves, sizeof(u64), GFP_KERNEL);
+	move_ns = kvmalloc_array(2 * (size_t)moves, sizeof(u64), GFP_KERNEL);
+	quiet_ns = move_ns ? move_ns + moves : NULL;
 	ret = move_ns ? setup(pdev, &hooked, &installed) : -ENOMEM;
 	check("bench-setup", !ret, "error %d", ret);
 	for (i = 0; !ret && i < moves; i++) {
 		mutex_lock(btm_move_asid_lock());
+		switches = current->nvcsw + current->nivcsw;
 		t0 = ktime_get_ns();
 		ret = btm_move_domain(&provider.aa, domain, ASID_MOVE_FREE,
 				      NULL, &from, &to);
 		move_ns[i] = ktime_get_ns() - t0;
+		if (current->nvcsw + current->nivcsw == switches)
+			quiet_ns[quiet++] = move_ns[i];
 		masters = btm_move_domain_cds(domain);
 		mutex_unlock(btm_move_asid_lock());
 		usleep_range(100, 200);
 	}
 	check("bench-moves", !ret && i == moves, "%u moves, error %d", i, ret);
-	if (!ret && i == moves)
+	if (!ret && i == moves) {
 		print_ns("move", move_ns, moves, masters);
+		print_ns("move-on-cpu", quiet_ns, quiet, masters);
+		pr_info("BENCH switched masters=%u moves=%u switched_out=%u\n",
+			masters, moves, moves - quiet);
+	}
 	btm_move_read_stats(&stats);
 	pr_info("BENCH hooks masters=%u hooked=%llu missed=%llu widened=%llu armings=%llu arm_us=%llu\n",
 		masters, stats.hooked, stats.missed, stats.covers,
