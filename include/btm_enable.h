@@ -14,5 +14,6 @@ int btm_enable_init(void);
 int btm_set_ptm(void *smmu, bool ptm, struct cr2_switch_report *rep);
 void btm_live_regs(void *smmu, u32 *cr0, u32 *cr2);
 void __iomem *btm_regs(void *smmu);
+int btm_invalidate_all(void *smmu, bool el2);
 
 #endif /* SMMU_BTM_ENABLE_H */

@@ -20,6 +20,7 @@ int btm_provider_install(struct btm_provider *p, struct iommu_device *iommu,
 int btm_provider_remove(struct btm_provider *p);
 void btm_provider_rely(struct btm_provider *p, bool btm);
 int btm_provider_sva_asid(struct iommu_domain *domain, u16 *asid, bool *shared);
+bool btm_provider_mm_shared(struct btm_provider *p, struct mm_struct *mm);
 int btm_provider_sva_cd(struct iommu_domain *domain, void *master, __le64 *cd);
 void btm_provider_counts(struct btm_provider *p, struct inv_counts *sum);
 bool btm_provider_hooks(const struct iommu_ops *ops);

@@ -317,6 +317,14 @@ static void check_through(struct btm_smmu *smmu, struct device *dev,
 	}
 	o->ssid = pasid;
 
+	/*
+	 * The page's entry goes with a broadcast only where the binding is on
+	 * the mm's CPU ASID: on a private one it would look lost.
+	 */
+	if (!btm_provider_mm_shared(&smmu->provider, mm)) {
+		res->why = "the binding is not on the process's CPU ASID (no SVA domain of smmu-btm's on this SMMU shares it), so the CPU's broadcasts cannot be seen through it";
+		goto unbind;
+	}
 	ret = observe(smmu, mm, va, o, skip_control, res);
 	res->fault = o->fault;
 	if (ret) {
@@ -326,6 +334,7 @@ static void check_through(struct btm_smmu *smmu, struct device *dev,
 		res->verdict = bcheck_combine(res->kind, res->nkinds, &k);
 		res->why = res->kind_why[k];
 	}
+unbind:
 	if (sva)
 		iommu_sva_unbind_device(sva);
 put:
@@ -354,7 +363,6 @@ bool btm_broadcasts_relied_on(const struct btm_smmu *smmu)
  */
 static void apply_verdict(struct btm_smmu *smmu, enum bcheck_verdict verdict)
 {
-	struct smmu_cmd cmd;
 	u32 cr0, cr2;
 
 	switch (verdict) {
@@ -372,11 +380,10 @@ static void apply_verdict(struct btm_smmu *smmu, enum bcheck_verdict verdict)
 		btm_provider_rely(&smmu->provider, false);
 		/* What the shim skipped until now may be stale: all of it. */
 		btm_live_regs(smmu->drv, &cr0, &cr2);
-		smmu_cmd_tlbi_all(&cmd, cr2 & CR2_E2H);
-		if (btm_cmdq_submit(smmu->drv, &cmd, 1, true))
+		if (btm_invalidate_all(smmu->drv, cr2 & CR2_E2H))
 			pr_warn("%s: invalidating the whole TLB failed\n",
 				dev_name(smmu->hwdev));
-		pr_err("%s: CPU broadcasts do not reach this SMMU: its TLBI commands are sent again; load with not_delivered=%pa (smmu-btm-check --save) to leave it alone\n",
+		pr_err("%s: CPU broadcasts do not reach this SMMU: its TLBI commands are sent again; load with not_delivered=%pa (smmu-btm-check -s) to leave it alone\n",
 		       dev_name(smmu->hwdev), &smmu->base);
 		return;
 	default:

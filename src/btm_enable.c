@@ -61,7 +61,16 @@ static void reg_write(void *smmu, unsigned int offset, u32 val)
 	writel(val, btm_regs(smmu) + offset);
 }
 
-static int invalidate_all(void *smmu, bool el2)
+/**
+ * btm_invalidate_all() - drop everything an SMMU may have cached: its
+ * configuration, and its TLB of the EL1&0 regime and, with @el2, of EL2&0
+ * @smmu: the driver's struct arm_smmu_device
+ * @el2: the SMMU's StreamWorld is EL2&0 too (SMMU_CR2.E2H)
+ *
+ * Context: any the driver issues commands from.
+ * Return: 0, or the driver's error for the CMD_SYNC.
+ */
+int btm_invalidate_all(void *smmu, bool el2)
 {
 	struct smmu_cmd cmds[3];
 	unsigned int n = 0;
@@ -113,7 +122,7 @@ int btm_set_ptm(void *smmu, bool ptm, struct cr2_switch_report *rep)
 	const struct smmu_reg_io io = {
 		.read = reg_read,
 		.write = reg_write,
-		.invalidate_all = invalidate_all,
+		.invalidate_all = btm_invalidate_all,
 		.delay = delay_1us,
 		.ctx = smmu,
 		.poll_limit = POLL_LIMIT_US,

@@ -45,7 +45,7 @@ MODULE_PARM_DESC(verify,
 static char *not_delivered;
 module_param(not_delivered, charp, 0444);
 MODULE_PARM_DESC(not_delivered,
-		 "SMMUs where smmu-btm-check found CPU broadcasts not delivered, by register base address (comma-separated, as smmu-btm-check --save writes them): PTM and the driver's path are left alone there");
+		 "SMMUs where smmu-btm-check found CPU broadcasts not delivered, by register base address (comma-separated, as smmu-btm-check -s writes them): PTM and the driver's path are left alone there");
 
 static bool test_btm_active;
 module_param(test_btm_active, bool, 0400);

@@ -882,6 +882,32 @@ int btm_provider_sva_asid(struct iommu_domain *domain, u16 *asid, bool *shared)
 }
 
 /**
+ * btm_provider_mm_shared() - whether a provider has an SVA domain of @mm
+ * on its CPU ASID
+ * @p: the provider
+ * @mm: the mm
+ *
+ * Only such a domain's entries go with the CPU's broadcasts for @mm: the
+ * broadcast check must not read a private ASID's as lost ones.
+ *
+ * Return: true when one of @p's live SVA domains shares @mm's CPU ASID.
+ */
+bool btm_provider_mm_shared(struct btm_provider *p, struct mm_struct *mm)
+{
+	struct btm_sva *sva;
+	bool found = false;
+
+	mutex_lock(&providers_lock);
+	list_for_each_entry(sva, &sva_domains, node)
+		if (sva->mm == mm && READ_ONCE(sva->p) == p && sva->shared) {
+			found = true;
+			break;
+		}
+	mutex_unlock(&providers_lock);
+	return found;
+}
+
+/**
  * btm_provider_sva_cd() - the CD the provider writes for an SVA domain
  * @domain: one of the provider's SVA domains
  * @master: 6.10+: the driver's master it is for (whose stall_enabled sets
