@@ -322,7 +322,7 @@ static void check_through(struct btm_smmu *smmu, struct device *dev,
 	 * the mm's CPU ASID: on a private one it would look lost.
 	 */
 	if (!btm_provider_mm_shared(&smmu->provider, mm)) {
-		res->why = "the binding is not on the process's CPU ASID (no SVA domain of smmu-btm's on this SMMU shares it), so the CPU's broadcasts cannot be seen through it";
+		res->why = "not bound on the CPU's ASID: broadcasts cannot be seen through it";
 		goto unbind;
 	}
 	ret = observe(smmu, mm, va, o, skip_control, res);
