@@ -57,16 +57,22 @@ static int time_one(struct btm_smmu *smmu, u64 *ns, unsigned int n)
  * The results go to each SMMU's @sync_timing, for the status file.
  *
  * Context: process; the module's state complete.
- * Return: 0; -EINVAL for a count out of range; -ENOMEM.
+ * Return: 0; -EINVAL for a count out of range; -EOPNOTSUPP on a driver
+ * whose command queue smmu-btm does not drive (6.1); -ENOMEM.
  */
 int btm_time_syncs(struct btm_state *state, unsigned int n)
 {
 	struct btm_sync_timing r;
 	struct btm_smmu *smmu;
 	u64 *ns;
+	int ret;
 
 	if (!n || n > BTM_SYNC_TIMING_MAX)
 		return -EINVAL;
+	/* 6.1: smmu-btm does not drive that driver's command queue. */
+	ret = btm_cmdq_init();
+	if (ret)
+		return ret;
 	ns = kvmalloc_array(n, sizeof(*ns), GFP_KERNEL);
 	if (!ns)
 		return -ENOMEM;

@@ -669,6 +669,11 @@ t_sync_timing() {
 	n=$(status_value smmus)
 	rmmod smmu_btm
 	echo "$out" | sed 's/^/sync-timing: /'
+	# 6.1: smmu-btm does not drive that driver's queue: refused, no oops.
+	if [ "$ARG_drvgen" = 6.1-bond ]; then
+		[ "$rc" != 0 ] || fail "smmu-btm-check -t 500 succeeded on the 6.1 driver"
+		return
+	fi
 	[ "$rc" = 0 ] || { fail "smmu-btm-check -t 500 exited $rc"; return; }
 	[ "$(echo "$out" | grep -c 'CMD_SYNC ns: median [1-9][0-9]* p99 [1-9][0-9]* min [0-9]* max [0-9]* of 500 ')" = "$n" ] ||
 		fail "not one timing of 500 syncs per SMMU ($n): $out"
