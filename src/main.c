@@ -84,6 +84,22 @@ static const char *check_refusal(int err)
 }
 
 /*
+ * A write-only parameter's action needs the module's state, complete and
+ * kept: 0 with a reference on the module (module_put() when done), or why
+ * not.
+ */
+static int state_get(void)
+{
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	/* Pairs with the release at the end of init: the state is complete. */
+	if (smp_load_acquire(&loaded))
+		return 0;
+	module_put(THIS_MODULE);
+	return -EBUSY;
+}
+
+/*
  * Writing a device's name to the check parameter runs the broadcast check
  * on its SMMU, in the writer's process (a sysfs parameter, which lockdown
  * leaves writable, unlike debugfs).
@@ -93,13 +109,9 @@ static int check_set(const char *val, const struct kernel_param *kp)
 	char name[32];
 	int ret;
 
-	if (!try_module_get(THIS_MODULE))
-		return -ENODEV;
-	/* Pairs with the release at the end of init: the state is complete. */
-	if (!smp_load_acquire(&loaded)) {
-		ret = -EBUSY;
-		goto out;
-	}
+	ret = state_get();
+	if (ret)
+		return ret;
 	strscpy(name, val, sizeof(name));
 	strim(name);
 	if (test_skip_control)
@@ -108,7 +120,6 @@ static int check_set(const char *val, const struct kernel_param *kp)
 	if (ret)
 		pr_err("broadcast check through %s not run: %s\n", name,
 		       check_refusal(ret));
-out:
 	module_put(THIS_MODULE);
 	return ret;
 }
@@ -131,12 +142,11 @@ static int time_syncs_set(const char *val, const struct kernel_param *kp)
 	int ret;
 
 	ret = kstrtouint(val, 0, &n);
+	if (!ret)
+		ret = state_get();
 	if (ret)
 		return ret;
-	if (!try_module_get(THIS_MODULE))
-		return -ENODEV;
-	/* Pairs with the release at the end of init: the state is complete. */
-	ret = smp_load_acquire(&loaded) ? btm_time_syncs(&state, n) : -EBUSY;
+	ret = btm_time_syncs(&state, n);
 	module_put(THIS_MODULE);
 	return ret;
 }

@@ -976,17 +976,21 @@ t_bench_moves() {
 	dmesg | sed -n 's/.*smmu_btm_ktest: BENCH /SMMUBTM-BENCH idle-disks /p'
 }
 
+# For the benches' awk programs: median(v, n), the median of v[1..n]
+# (which it sorts).
+AWK_MEDIAN='
+function median(v, n,    i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+		}
+	return v[int((n + 1) / 2)]
+}'
+
 # The ratios of one page count's rounds in /tmp/bench: each mode of $2
 # against "none", the median over the rounds of each round's own ratio.
 bench_table() { # PAGES MODES
-	awk -v pages="$1" -v list="$2" '
-	function median(v, n,    i, j, t) {
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
-				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-			}
-		return v[int((n + 1) / 2)]
-	}
+	awk -v pages="$1" -v list="$2" "$AWK_MEDIAN"'
 	{
 		for (f = 2; f <= NF; f++) {
 			split($f, kv, "=")
@@ -1297,14 +1301,7 @@ t_bench_insns() {
 		done
 		grep -q 'error=' /tmp/insns && fail "tlbloop: $(grep -m1 'error=' /tmp/insns)"
 		sed 's/^/SMMUBTM-BENCH insns round /' /tmp/insns
-		awk -v pages="$pages" '
-		function median(v, n,    i, j, t) {
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
-					t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-				}
-			return v[int((n + 1) / 2)]
-		}
+		awk -v pages="$pages" "$AWK_MEDIAN"'
 		{
 			for (f = 2; f <= NF; f++) {
 				split($f, kv, "=")
